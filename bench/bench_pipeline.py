@@ -1,0 +1,118 @@
+"""Speed and memory of the full spinlens pipeline against spaCy's pipeline alone.
+
+Each measurement runs in a fresh Python process so that peak RSS belongs to it
+alone. Load time (imports and models) is reported separately from throughput.
+
+    .venv/bin/python bench/bench_pipeline.py [FOLDER] [--limit N] [--processes P]
+
+FOLDER holds .txt articles (default: the SemEval-2023 English articles in
+../shared). Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_FOLDER = REPO.parent / "shared" / "data" / "semeval2023-task3" / "en" / "articles"
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_mode(mode: str, paths: list[str], processes: int, profile: str) -> dict[str, float]:
+    """Runs inside the child process."""
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
+    started = time.perf_counter()
+    if mode == "spacy":
+        from spinlens.nlp.spacy_model import load_spacy
+
+        nlp = load_spacy()
+        loaded = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=16, n_process=processes):
+            pass
+    else:
+        from spinlens.core.model import Article
+        from spinlens.pipeline import analyse_many, load_pipeline
+
+        pipeline = load_pipeline(profile=profile)
+        loaded = time.perf_counter()
+        for _ in analyse_many(pipeline, (Article(text=t) for t in texts), processes=processes):
+            pass
+    done = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "load_s": loaded - started,
+        "run_s": done - loaded,
+        "articles": len(texts),
+        "chars": sum(len(t) for t in texts),
+        "peak_rss_mb": max(_peak_rss_mb(), children),
+    }
+
+
+def measure(mode: str, paths: list[str], processes: int, profile: str) -> dict[str, float]:
+    code = (
+        "import json,sys; sys.path.insert(0, %r); from bench_pipeline import run_mode; "
+        "print(json.dumps(run_mode(%r, json.loads(sys.stdin.read()), %d, %r)))"
+        % (str(Path(__file__).parent), mode, processes, profile)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(paths), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(f"{mode} run failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cold_start(path: str) -> float:
+    exe = Path(sys.executable).parent / "spinlens"
+    started = time.perf_counter()
+    subprocess.run([str(exe), "analyze", path, "--format", "json"], capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--limit", type=int, default=100, help="articles to analyse (default 100)")
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--profile", default="default")
+    parser.add_argument("--min-chars", type=int, default=0, help="skip articles shorter than this")
+    parser.add_argument("--max-chars", type=int, default=10**9, help="skip articles longer than this")
+    args = parser.parse_args()
+    if not args.folder.is_dir():
+        sys.exit(f"no such folder: {args.folder}")
+    paths = sorted(
+        str(p)
+        for p in args.folder.glob("*.txt")
+        if args.min_chars <= len(p.read_text(encoding="utf-8")) <= args.max_chars
+    )[: args.limit]
+    if not paths:
+        sys.exit("no .txt articles found")
+    print(f"{len(paths)} articles from {args.folder}, processes={args.processes}, profile={args.profile}")
+    results = {}
+    for mode in ("spacy", "full"):
+        r = measure(mode, paths, args.processes, args.profile)
+        results[mode] = r
+        rate = r["articles"] / r["run_s"]
+        print(
+            f"{mode:>6}: {rate:6.2f} articles/s  {1000 * r['run_s'] / r['articles']:7.1f} ms/article  "
+            f"peak RSS {r['peak_rss_mb']:7.1f} MB  load {r['load_s']:.2f} s  "
+            f"({r['chars'] / r['articles']:.0f} chars/article)"
+        )
+    ratio = results["full"]["run_s"] / results["spacy"]["run_s"]
+    print(f" ratio: full pipeline takes {ratio:.2f}x the time of spaCy alone")
+    print(f"  cold: 'spinlens analyze FILE' end to end in {cold_start(paths[0]):.2f} s")
+    print(f"  host: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()

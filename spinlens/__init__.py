@@ -1,0 +1,53 @@
+"""spinlens: shows how a news article tries to persuade."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from spinlens.core.errors import InputError, SpinlensError
+from spinlens.core.model import Analysis, Article, DocLabel, Entity, Finding, Span
+
+if TYPE_CHECKING:
+    from spinlens.pipeline import Pipeline
+
+__version__ = "0.1.0"
+__all__ = [
+    "Analysis",
+    "Article",
+    "DocLabel",
+    "Entity",
+    "Finding",
+    "InputError",
+    "Pipeline",
+    "Span",
+    "SpinlensError",
+    "__version__",
+    "analyze",
+    "load_pipeline",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def load_pipeline(profile: str = "default", models_dir: str | None = None) -> Pipeline:
+    """Build the analysis pipeline (imports spaCy and the models: about a second)."""
+    from pathlib import Path
+
+    from spinlens.pipeline import load_pipeline as _load
+
+    return _load(profile, Path(models_dir) if models_dir else None)
+
+
+def analyze(text: str, *, title: str | None = None, pipeline: Pipeline | None = None) -> Analysis:
+    """Analyse one article given as a string."""
+    pipe = pipeline or load_pipeline()
+    return pipe(Article(text=text, title=title))
+
+
+def __getattr__(name: str) -> object:
+    if name == "Pipeline":
+        from spinlens.pipeline import Pipeline
+
+        return Pipeline
+    raise AttributeError(name)

@@ -1,0 +1,3 @@
+from spinlens.cli import main
+
+main()

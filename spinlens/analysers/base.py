@@ -1,0 +1,49 @@
+"""The contract every analyser follows.
+
+An analyser has one job. It declares what it needs from the shared context
+(``requires``) and what it writes into the analysis (``assigns``); the pipeline
+checks the order once, when it is built. Names are versioned (``sourcing@1``):
+a change in behaviour is a new version, and every finding records it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+from spinlens.core.model import Analysis
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from spinlens.nlp.segment import Paragraph
+
+
+@dataclass
+class Context:
+    """What analysers share while one article is analysed.
+
+    ``doc`` is spaCy's parse of ``analysis.article.text`` (same offsets);
+    ``paragraphs`` are the non-empty lines with their 1-based line numbers.
+    ``scratch`` lets an analyser leave intermediate results for later ones
+    (declared through ``assigns``/``requires`` like everything else).
+    """
+
+    analysis: Analysis
+    doc: Doc | None
+    paragraphs: list[Paragraph]
+    scratch: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Analyser(Protocol):
+    name: ClassVar[str]
+    version: ClassVar[int]
+    requires: ClassVar[tuple[str, ...]]
+    assigns: ClassVar[tuple[str, ...]]
+
+    def __call__(self, ctx: Context) -> None: ...
+
+
+def analyser_id(analyser: Analyser) -> str:
+    return f"{analyser.name}@{analyser.version}"

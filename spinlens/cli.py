@@ -1,0 +1,249 @@
+"""The ``spinlens`` command: a thin shell over ingest, pipeline and reporters.
+
+Heavy libraries (spaCy, scikit-learn) are imported inside the commands so that
+``spinlens --help`` and error messages for bad input come back at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from spinlens import __version__
+from spinlens.core.errors import SpinlensError
+
+app = typer.Typer(
+    name="spinlens",
+    help="Show how a news article tries to persuade: techniques, sourcing, entities, genre and frames.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+train_app = typer.Typer(help="Rebuild the shipped models from annotated data on disk.", no_args_is_help=True)
+evaluate_app = typer.Typer(help="Cross-validate the models and print the official metrics.", no_args_is_help=True)
+predict_app = typer.Typer(help="Write predictions in a shared task's official file formats.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(predict_app, name="predict")
+
+EXAMPLE_ARTICLE = Path(__file__).parent / "examples" / "harbour-deal.txt"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+    markdown = "markdown"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"spinlens: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinlens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """spinlens command line."""
+
+
+ModelsOption = Annotated[
+    Path | None,
+    typer.Option("--models", help="Folder of models built by 'spinlens train' (default: the shipped ones)."),
+]
+
+
+@app.command()
+def analyze(
+    source: Annotated[
+        str | None,
+        typer.Argument(help="A .txt/.md/.html file, an http(s) URL, or '-' for standard input."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
+    models: ModelsOption = None,
+    allow_non_english: Annotated[
+        bool, typer.Option("--allow-non-english", help="Analyse text that is not English (unreliable).")
+    ] = False,
+    example: Annotated[bool, typer.Option("--example", help="Analyse the bundled example article.")] = False,
+) -> None:
+    """Analyse one article and report what it does to persuade."""
+    from spinlens.ingest import read_input
+
+    if example == (source is not None):
+        fail("give exactly one of SOURCE or --example")
+    if models is not None and not models.is_dir():
+        fail(f"models folder not found: {models}")
+    if out is not None and out.exists() and out.is_dir():
+        fail(f"--out is a directory: {out}")
+    target = str(EXAMPLE_ARTICLE) if example else str(source)
+    article = read_input(target, stdin=sys.stdin.buffer, allow_non_english=allow_non_english)
+    for warning in article.meta.get("warnings", []):
+        say(f"spinlens: warning: {warning}")
+
+    from spinlens.pipeline import load_pipeline
+
+    pipeline = load_pipeline(models_dir=models)
+    analysis = pipeline(article)
+
+    from spinlens.report import render
+
+    if out is None and output_format is OutputFormat.text:
+        from rich.console import Console
+
+        from spinlens.report.terminal import print_analysis
+
+        print_analysis(analysis, Console())
+        return
+    rendered = render(analysis, output_format.value)
+    if out is None:
+        sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(rendered, encoding="utf-8")
+    except OSError as exc:
+        fail(f"could not write {out}: {exc.strerror or exc}")
+    say(f"wrote {output_format.value} report to {out}")
+
+
+def _require_dir(path: Path, what: str) -> None:
+    if not path.is_dir():
+        fail(f"{what} not found or not a folder: {path}")
+
+
+@train_app.command("semeval2023")
+def train_semeval2023(
+    data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2023-task3/en.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the models.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+) -> None:
+    """Train the technique, genre and frame models."""
+    from spinlens.train.semeval2023 import train
+
+    _require_dir(data, "data folder")
+    path = train(data, out, seed=seed, progress=say)
+    say(f"models written to {path}")
+
+
+@train_app.command("semeval2025")
+def train_semeval2025(
+    data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2025-task10/EN.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the models.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+) -> None:
+    """Train the narrative and entity-role models."""
+    from spinlens.train.semeval2025 import train
+
+    _require_dir(data, "data folder")
+    path = train(data, out, seed=seed, progress=say)
+    say(f"models written to {path}")
+
+
+def _write_json(path: Path, data: object) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@evaluate_app.command("semeval2023")
+def evaluate_semeval2023(
+    data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2023-task3/en.")],
+    folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+) -> None:
+    """k-fold cross-validation of techniques, genre and frames with the official metrics."""
+    from spinlens.evaluate.semeval2023 import cross_validate
+
+    _require_dir(data, "data folder")
+    report = cross_validate(data, folds=folds, seed=seed, progress=say)
+    typer.echo(report.format_table())
+    if json_out:
+        _write_json(json_out, report.to_dict())
+
+
+@evaluate_app.command("semeval2025")
+def evaluate_semeval2025(
+    data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2025-task10/EN.")],
+    folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+) -> None:
+    """k-fold cross-validation of narratives and entity roles with the official metrics."""
+    from spinlens.evaluate.semeval2025 import cross_validate
+
+    _require_dir(data, "data folder")
+    report = cross_validate(data, folds=folds, seed=seed, progress=say)
+    typer.echo(report.format_table())
+    if json_out:
+        _write_json(json_out, report.to_dict())
+
+
+@predict_app.command("semeval2023")
+def predict_semeval2023(
+    articles_dir: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the labels-subtask-*.txt files.")],
+    models: ModelsOption = None,
+) -> None:
+    """Write SemEval-2023 Task 3 subtask 1, 2 and 3 predictions."""
+    from spinlens.models.store import load_semeval2023
+    from spinlens.report.semeval import write_semeval2023_predictions
+
+    _require_dir(articles_dir, "articles folder")
+    counts = write_semeval2023_predictions(articles_dir, out, load_semeval2023(models))
+    say(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" -> {out}")
+
+
+@predict_app.command("semeval2025")
+def predict_semeval2025(
+    docs_dir: Annotated[Path, typer.Argument(help="Folder of <ID>.txt documents.")],
+    entities: Annotated[Path, typer.Option("--entities", help="Mentions file: file, entity, start, end.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the subtask-*-annotations.txt files.")],
+    models: ModelsOption = None,
+) -> None:
+    """Write SemEval-2025 Task 10 subtask 1 and 2 predictions."""
+    from spinlens.models.semeval2025 import load_semeval2025
+    from spinlens.report.semeval2025 import write_semeval2025_predictions
+
+    _require_dir(docs_dir, "documents folder")
+    if not entities.is_file():
+        fail(f"mentions file not found: {entities}")
+    counts = write_semeval2025_predictions(docs_dir, entities, out, load_semeval2025(models))
+    say(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" -> {out}")
+
+
+def main() -> None:
+    """Console entry point: bad input ends with one line on stderr, never a traceback."""
+    try:
+        app()
+    except SpinlensError as exc:
+        typer.echo(f"spinlens: error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("spinlens: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Runs the analysers over articles: the one place that knows their order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spinlens.analysers.base import Analyser, Context, analyser_id
+from spinlens.analysers.registry import build_analysers
+from spinlens.core.model import Analysis, Article
+from spinlens.nlp.segment import paragraphs
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+# What the pipeline itself provides before any analyser runs.
+PROVIDED = ("doc", "paragraphs")
+
+
+class Pipeline:
+    """An ordered list of analysers sharing one spaCy parse per article."""
+
+    def __init__(
+        self,
+        analysers: Sequence[Analyser],
+        nlp: Language | None,
+        profile: str = "default",
+    ) -> None:
+        self.analysers = list(analysers)
+        self.nlp = nlp
+        self.profile = profile
+        self._check_order()
+
+    def _check_order(self) -> None:
+        available = set(PROVIDED if self.nlp is not None else ("paragraphs",))
+        for analyser in self.analysers:
+            missing = [r for r in analyser.requires if r not in available]
+            if missing:
+                raise ValueError(
+                    f"analyser {analyser_id(analyser)} requires {missing}, which nothing before it assigns"
+                )
+            available.update(analyser.assigns)
+
+    def __call__(self, article: Article) -> Analysis:
+        doc = self.nlp(article.text) if self.nlp is not None else None
+        return self._run(article, doc)
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
+        """Analyse many articles, letting spaCy batch its work."""
+        if self.nlp is None:
+            for article in articles:
+                yield self._run(article, None)
+            return
+        stream = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+            yield self._run(article, doc)
+
+    def _run(self, article: Article, doc: Doc | None) -> Analysis:
+        analysis = Analysis(article=article)
+        ctx = Context(analysis=analysis, doc=doc, paragraphs=paragraphs(article.text))
+        if article.meta.get("warnings"):
+            analysis.warnings.extend(article.meta["warnings"])
+        for analyser in self.analysers:
+            analysis.analysers[analyser.name] = analyser_id(analyser)
+            analyser(ctx)
+        return analysis
+
+
+# Set in the parent just before forking, so workers inherit the loaded models
+# instead of loading them again.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _analyse_in_worker(article: Article) -> Analysis:
+    assert _WORKER_PIPELINE is not None
+    return _WORKER_PIPELINE(article)
+
+
+def _limit_worker_threads() -> None:
+    # One process per core: BLAS threads inside each would only fight over the same cores.
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def analyse_many(
+    pipeline: Pipeline, articles: Iterable[Article], processes: int = 1, chunksize: int = 4
+) -> Iterator[Analysis]:
+    """Analyse articles in order, in ``processes`` forked workers when more than one."""
+    if processes <= 1:
+        yield from pipeline.pipe(articles)
+        return
+    import multiprocessing
+
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = pipeline
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_limit_worker_threads) as pool:
+        yield from pool.imap(_analyse_in_worker, articles, chunksize)
+
+
+def load_pipeline(profile: str = "default", models_dir: Path | None = None) -> Pipeline:
+    """Build the pipeline for a profile, using the shipped models unless ``models_dir`` is given."""
+    from spinlens.nlp.spacy_model import load_spacy
+
+    analysers = build_analysers(profile, models_dir)
+    nlp = load_spacy()
+    return Pipeline(analysers, nlp, profile)

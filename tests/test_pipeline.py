@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+
+from spinlens.analysers.base import Context
+from spinlens.core.model import Article
+from spinlens.pipeline import Pipeline
+
+
+class Marks:
+    name: ClassVar[str] = "marks"
+    version: ClassVar[int] = 2
+    requires: ClassVar[tuple[str, ...]] = ("paragraphs",)
+    assigns: ClassVar[tuple[str, ...]] = ("marks",)
+
+    def __call__(self, ctx: Context) -> None:
+        for p in ctx.paragraphs:
+            ctx.analysis.add_finding(
+                "technique", "Repetition", p.start, p.end, score=0.5, reason="line", analyser="marks@2"
+            )
+
+
+class NeedsMarks:
+    name: ClassVar[str] = "needs"
+    version: ClassVar[int] = 1
+    requires: ClassVar[tuple[str, ...]] = ("marks",)
+    assigns: ClassVar[tuple[str, ...]] = ()
+
+    def __call__(self, ctx: Context) -> None:
+        ctx.scratch["seen"] = len(ctx.analysis.findings)
+
+
+def test_pipeline_runs_analysers_in_order_and_records_versions() -> None:
+    pipeline = Pipeline([Marks(), NeedsMarks()], nlp=None)
+    analysis = pipeline(Article(text="a line\n\nanother line"))
+    assert [f.text for f in analysis.findings] == ["a line", "another line"]
+    assert analysis.analysers == {"marks": "marks@2", "needs": "needs@1"}
+
+
+def test_pipeline_refuses_an_order_that_breaks_requirements() -> None:
+    with pytest.raises(ValueError, match="requires"):
+        Pipeline([NeedsMarks(), Marks()], nlp=None)
+
+
+def test_pipeline_passes_ingest_warnings_on() -> None:
+    pipeline = Pipeline([Marks()], nlp=None)
+    analysis = pipeline(Article(text="x y", meta={"warnings": ["3 bytes were replaced"]}))
+    assert analysis.warnings == ["3 bytes were replaced"]
