@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from spinlens.analysers.base import Context
+from spinlens.analysers.verdict import VerdictAnalyser
+from spinlens.core.model import Analysis, Article
+from spinlens.nlp.segment import paragraphs
+
+TEXT = (
+    "Sources say the minister lied.\n"
+    "It was reported that the budget was a disaster.\n"
+    'Jane Roe said: "We will fix it."\n'
+)
+
+
+def run_verdict(analysis: Analysis) -> Analysis:
+    VerdictAnalyser()(Context(analysis=analysis, doc=None, paragraphs=paragraphs(analysis.article.text)))
+    return analysis
+
+
+def test_verdict_counts_weak_sourcing_and_names_named_sources() -> None:
+    analysis = Analysis(article=Article(text=TEXT))
+    analysis.add_label("genre", "opinion", score=0.9, reason="r", analyser="g@1")
+    analysis.summaries["sourcing"] = {
+        "total": 3,
+        "named": 1,
+        "named_share": 1 / 3,
+        "media": 0,
+        "anonymous": 1,
+        "unattributed": 1,
+        "by_class": {"anonymous": 1, "unattributed": 1, "named_person": 1},
+        "speakers": [{"text": "Jane Roe", "class": "named_person", "count": 1}],
+    }
+    for label, start, end in [("Loaded_Language", 75, 83), ("Loaded_Language", 20, 24), ("Doubt", 0, 29)]:
+        analysis.add_finding("technique", label, start, end, score=0.7, reason="r", analyser="t@1")
+    run_verdict(analysis)
+    verdict = analysis.verdict
+    assert verdict.startswith("Opinion piece")
+    assert "2 of 3 attributed claims rest on anonymous or unattributed sources" in verdict
+    assert "Jane Roe" in verdict
+    assert verdict.index("loaded language (2)") < verdict.index("doubt (1)")
+    assert analysis.summaries["techniques"]["by_label"] == {"Loaded_Language": 2, "Doubt": 1}
+
+
+def test_verdict_says_when_nothing_was_found() -> None:
+    analysis = run_verdict(Analysis(article=Article(text="Plain text.")))
+    assert "No quotes or reported speech" in analysis.verdict
+    assert "No persuasion techniques" in analysis.verdict

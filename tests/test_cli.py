@@ -1,0 +1,159 @@
+"""End-to-end tests of the `spinlens` command, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spinlens.core.settings import MAX_INPUT_BYTES
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "spinlens" / "examples" / "harbour-deal.txt"
+
+
+def spinlens(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "spinlens", *args],
+        input=stdin.decode("utf-8", "replace") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("spinlens: error:")
+    for fragment in fragments:
+        assert fragment.lower() in lines[0].lower(), lines[0]
+
+
+@pytest.fixture(scope="module")
+def example_json() -> dict:
+    result = spinlens("analyze", "--example", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_cli_example_json_offsets_match_the_analysed_text(example_json: dict) -> None:
+    text = example_json["article"]["text"]
+    assert text == EXAMPLE.read_text(encoding="utf-8")
+    kinds = {f["kind"] for f in example_json["findings"]}
+    assert {"sourcing", "entity", "technique"} <= kinds
+    for finding in example_json["findings"]:
+        assert text[finding["start"] : finding["end"]] == finding["text"]
+        assert 0.0 <= finding["score"] <= 1.0
+        assert finding["reason"]
+    assert [lab["kind"] for lab in example_json["labels"]].count("genre") == 1
+    assert example_json["verdict"]
+
+
+def test_cli_example_sourcing_separates_named_from_anonymous(example_json: dict) -> None:
+    sourcing = [f for f in example_json["findings"] if f["kind"] == "sourcing"]
+    classes = {f["label"] for f in sourcing}
+    assert {"anonymous", "unattributed", "named_person"} <= classes
+    speakers = " ".join((f["details"].get("speaker") or {}).get("text", "") for f in sourcing)
+    assert "Brennan" in speakers
+    assert "Ortega" in speakers
+    summary = example_json["summaries"]["sourcing"]
+    assert summary["total"] == len(sourcing)
+
+
+def test_cli_reads_stdin_and_writes_markdown_and_html(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    result = spinlens("analyze", "-", "--format", "markdown", "--out", str(out), stdin=EXAMPLE.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert "Harbour" in out.read_text(encoding="utf-8")
+    html_out = tmp_path / "report.html"
+    result = spinlens("analyze", str(EXAMPLE), "--format", "html", "--out", str(html_out))
+    assert result.returncode == 0, result.stderr
+    assert html_out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_cli_terminal_view_shows_verdict() -> None:
+    result = spinlens("analyze", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert "Verdict" in result.stdout or "verdict" in result.stdout
+
+
+def test_cli_missing_file(tmp_path: Path) -> None:
+    assert_clean_error(spinlens("analyze", str(tmp_path / "nope.txt")), "nope.txt")
+
+
+def test_cli_empty_and_whitespace_only(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert_clean_error(spinlens("analyze", str(empty)), "empty")
+    blank = tmp_path / "blank.txt"
+    blank.write_text("  \n\t\n  ")
+    assert_clean_error(spinlens("analyze", str(blank)), "empty")
+
+
+def test_cli_binary_data(tmp_path: Path) -> None:
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    assert_clean_error(spinlens("analyze", str(binary)), "binary")
+
+
+def test_cli_file_over_size_limit_states_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (MAX_INPUT_BYTES // 5 + 10))
+    result = spinlens("analyze", str(big))
+    assert_clean_error(result, "limit")
+    assert "MiB" in result.stderr or "bytes" in result.stderr
+
+
+def test_cli_invalid_utf8_is_replaced_with_a_warning(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(EXAMPLE.read_bytes().replace(b"Hall", b"H\xe4ll", 1))
+    result = spinlens("analyze", str(bad), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "warning" in result.stderr and "UTF-8" in result.stderr
+    data = json.loads(result.stdout)
+    assert "\ufffd" in data["article"]["text"]
+    assert any("UTF-8" in w for w in data["warnings"])
+
+
+def test_cli_unreachable_url() -> None:
+    assert_clean_error(spinlens("analyze", "http://spinlens-test.invalid/story"), "spinlens-test.invalid")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/"])
+def test_cli_private_addresses_are_refused(url: str) -> None:
+    result = spinlens("analyze", url)
+    assert_clean_error(result)
+    assert any(word in result.stderr.lower() for word in ("private", "loopback", "link-local", "not public"))
+
+
+def test_cli_html_without_text(tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><title>x</title></head><body><nav><a href='/'>Home</a></nav></body></html>")
+    assert_clean_error(spinlens("analyze", str(page)), "text")
+
+
+def test_cli_non_english_is_refused_unless_allowed(tmp_path: Path) -> None:
+    russian = tmp_path / "ru.txt"
+    russian.write_text(
+        "Министр заявил, что бюджет города будет увеличен в следующем году. "
+        "По словам источников, решение было принято на закрытом заседании правительства.",
+        encoding="utf-8",
+    )
+    assert_clean_error(spinlens("analyze", str(russian)), "russian", "--allow-non-english")
+    allowed = spinlens("analyze", str(russian), "--allow-non-english", "--format", "json")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "warning" in allowed.stderr
+
+
+def test_cli_bad_option_values_fail_without_traceback(tmp_path: Path) -> None:
+    result = spinlens("analyze", str(EXAMPLE), "--format", "pdf")
+    assert result.returncode != 0
+    result = spinlens("analyze", str(EXAMPLE), "--models", str(tmp_path / "missing"))
+    assert_clean_error(result, "models")
