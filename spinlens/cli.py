@@ -124,6 +124,44 @@ def analyze(
     say(f"wrote {output_format.value} report to {out}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option(help="Database URL (sqlite:///path or postgresql://...); default: a SQLite file in your data folder."),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Token that write requests must carry; required unless listening on loopback.", envvar="SPINLENS_TOKEN"),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Analysis worker processes.")] = 2,
+    timeout: Annotated[float, typer.Option(min=1, help="Per-request analysis time limit, seconds.")] = 60.0,
+    models: ModelsOption = None,
+) -> None:
+    """Start the local web app and JSON API."""
+    import uvicorn
+
+    from spinlens.store.db import default_database_url
+    from spinlens.web.app import create_app
+    from spinlens.web.settings import WebSettings
+
+    settings = WebSettings(
+        db_url=db or default_database_url(),
+        host=host,
+        port=port,
+        token=token,
+        workers=workers,
+        analysis_timeout=timeout,
+        models_dir=models,
+    )
+    settings.check()
+    say(f"spinlens {__version__}: store {settings.db_url}; starting {workers} analysis workers...")
+    say(f"open http://{host if ':' not in host else f'[{host}]'}:{port}/ when the server says it is running")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+
+
 def _require_dir(path: Path, what: str) -> None:
     if not path.is_dir():
         fail(f"{what} not found or not a folder: {path}")

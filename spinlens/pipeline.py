@@ -33,6 +33,14 @@ class Pipeline:
         self.profile = profile
         self._check_order()
 
+    @property
+    def fingerprint(self) -> dict[str, str]:
+        """What decides the results: each analyser's version and, where it has one, its model's."""
+        return {
+            a.name: analyser_id(a) + (f"+{a.model_version}" if getattr(a, "model_version", None) else "")
+            for a in self.analysers
+        } | {"spacy": self.nlp.meta.get("version", "?") if self.nlp is not None else "none"}
+
     def _check_order(self) -> None:
         available = set(PROVIDED if self.nlp is not None else ("paragraphs",))
         for analyser in self.analysers:

@@ -1,0 +1,112 @@
+"""Analysis runs in a pool of worker processes so the event loop never waits on it.
+
+Each worker loads the pipeline once (spaCy and the models) when it starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spinlens.pipeline import Pipeline
+
+_PIPELINE: Pipeline | None = None
+_ALLOW_PRIVATE = False
+
+
+def _init_worker(models_dir: str | None, allow_private: bool) -> None:
+    global _PIPELINE, _ALLOW_PRIVATE
+    from threadpoolctl import threadpool_limits
+
+    from spinlens.pipeline import load_pipeline
+
+    threadpool_limits(1)
+    _PIPELINE = load_pipeline(models_dir=Path(models_dir) if models_dir else None)
+    _ALLOW_PRIVATE = allow_private
+
+
+def _versions() -> dict[str, str]:
+    assert _PIPELINE is not None
+    return _PIPELINE.fingerprint
+
+
+class AnalysisTimeout(Exception):
+    pass
+
+
+def _on_alarm(_signum: int, _frame: object) -> None:
+    raise AnalysisTimeout
+
+
+def _analyse(request: dict[str, Any]) -> dict[str, Any]:
+    """Ingest and analyse one request within its time limit; returns the analysis as a dict."""
+    import signal
+
+    # The alarm interrupts the work inside this worker, so a runaway request frees its
+    # process instead of occupying it after the client has been told it timed out.
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, float(request.get("timeout", 60.0)))
+    try:
+        return _analyse_now(request)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _analyse_now(request: dict[str, Any]) -> dict[str, Any]:
+    from spinlens.ingest import read_text, read_url
+
+    assert _PIPELINE is not None
+    allow_non_english = bool(request.get("allow_non_english"))
+    if request.get("url"):
+        article = read_url(request["url"], allow_non_english=allow_non_english, allow_private=_ALLOW_PRIVATE)
+    else:
+        article = read_text(
+            request["text"],
+            name=request.get("name") or "the text",
+            title=request.get("title"),
+            allow_non_english=allow_non_english,
+        )
+    return _PIPELINE(article).to_dict()
+
+
+class AnalysisPool:
+    """A fixed pool of analysis processes with a bounded wait per request."""
+
+    def __init__(self, workers: int, models_dir: Path | None, allow_private: bool) -> None:
+        # 'spawn' rather than 'fork': the server process runs threads (the event loop, SQLAlchemy's
+        # pool) that a forked child would inherit in an unknown state.
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(str(models_dir) if models_dir else None, allow_private),
+        )
+        self.workers = workers
+        self.versions: dict[str, str] = {}
+        self.queued = 0
+
+    async def start(self) -> None:
+        """Start every worker now so that the first user does not wait for models to load."""
+        loop = asyncio.get_running_loop()
+        results = await asyncio.gather(
+            *(loop.run_in_executor(self._executor, _versions) for _ in range(self.workers))
+        )
+        self.versions = results[0]
+
+    async def analyse(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        self.queued += 1
+        try:
+            future = loop.run_in_executor(self._executor, _analyse, {**request, "timeout": timeout})
+            # The worker stops itself at `timeout`; the margin covers queueing behind other requests.
+            return await asyncio.wait_for(future, timeout * (1 + self.queued))
+        finally:
+            self.queued -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
