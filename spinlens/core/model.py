@@ -173,7 +173,7 @@ class Analysis:
         return [lab for lab in self.labels if lab.kind == kind]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in ``docs/analysis.schema.json``."""
+        """The JSON form documented in ``spinlens/schema/analysis.schema.json``."""
         article = asdict(self.article)
         return {
             "schema_version": SCHEMA_VERSION,
