@@ -11,5 +11,18 @@ def test_spacy_model_is_the_pinned_official_small_english_pipeline() -> None:
     # The PyPI copy must be Explosion's build of en_core_web_sm 3.8.0, not a retrained model.
     assert meta["author"] == "Explosion"
     assert meta["spacy_git_version"] == "5010fcbd3"
-    assert nlp.pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+    assert [p for p in nlp.pipe_names if not p.startswith("spinlens_")] == [
+        "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"
+    ]
     assert "PERSON" in nlp.get_pipe("ner").labels
+
+
+def test_spacy_model_starts_a_sentence_at_every_line() -> None:
+    doc = load_spacy()("Storm over the harbour\nThe mayor said the deal was fair. Critics disagreed.\nA new line")
+    starts = [sent.text.strip() for sent in doc.sents]
+    assert starts == [
+        "Storm over the harbour",
+        "The mayor said the deal was fair.",
+        "Critics disagreed.",
+        "A new line",
+    ]
