@@ -59,10 +59,10 @@ def run_mode(mode: str, paths: list[str], processes: int, profile: str) -> dict[
 
 
 def measure(mode: str, paths: list[str], processes: int, profile: str) -> dict[str, float]:
+    here = str(Path(__file__).parent)
     code = (
-        "import json,sys; sys.path.insert(0, %r); from bench_pipeline import run_mode; "
-        "print(json.dumps(run_mode(%r, json.loads(sys.stdin.read()), %d, %r)))"
-        % (str(Path(__file__).parent), mode, processes, profile)
+        f"import json,sys; sys.path.insert(0, {here!r}); from bench_pipeline import run_mode; "
+        f"print(json.dumps(run_mode({mode!r}, json.loads(sys.stdin.read()), {processes}, {profile!r})))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], input=json.dumps(paths), capture_output=True, text=True, check=False
@@ -80,7 +80,9 @@ def cold_start(path: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--limit", type=int, default=100, help="articles to analyse (default 100)")
     parser.add_argument("--processes", type=int, default=1)

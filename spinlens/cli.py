@@ -7,7 +7,7 @@ Heavy libraries (spaCy, scikit-learn) are imported inside the commands so that
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -24,8 +24,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 train_app = typer.Typer(help="Rebuild the shipped models from annotated data on disk.", no_args_is_help=True)
-evaluate_app = typer.Typer(help="Cross-validate the models and print the official metrics.", no_args_is_help=True)
-predict_app = typer.Typer(help="Write predictions in a shared task's official file formats.", no_args_is_help=True)
+evaluate_app = typer.Typer(
+    help="Cross-validate the models and print the official metrics.", no_args_is_help=True
+)
+predict_app = typer.Typer(
+    help="Write predictions in a shared task's official file formats.", no_args_is_help=True
+)
 app.add_typer(train_app, name="train")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(predict_app, name="predict")
@@ -33,7 +37,7 @@ app.add_typer(predict_app, name="predict")
 EXAMPLE_ARTICLE = Path(__file__).parent / "examples" / "harbour-deal.txt"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     html = "html"
@@ -76,7 +80,9 @@ def analyze(
         str | None,
         typer.Argument(help="A .txt/.md/.html file, an http(s) URL, or '-' for standard input."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     models: ModelsOption = None,
     allow_non_english: Annotated[
@@ -130,11 +136,16 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     db: Annotated[
         str | None,
-        typer.Option(help="Database URL (sqlite:///path or postgresql://...); default: a SQLite file in your data folder."),
+        typer.Option(
+            help="Database URL (sqlite:///path or postgresql://...); default: SQLite in your data folder."
+        ),
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option(help="Token that write requests must carry; required unless listening on loopback.", envvar="SPINLENS_TOKEN"),
+        typer.Option(
+            help="Token that write requests must carry; required unless listening on loopback.",
+            envvar="SPINLENS_TOKEN",
+        ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Analysis worker processes.")] = 2,
     timeout: Annotated[float, typer.Option(min=1, help="Per-request analysis time limit, seconds.")] = 60.0,

@@ -36,10 +36,12 @@ class Pipeline:
     @property
     def fingerprint(self) -> dict[str, str]:
         """What decides the results: each analyser's version and, where it has one, its model's."""
-        return {
-            a.name: analyser_id(a) + (f"+{a.model_version}" if getattr(a, "model_version", None) else "")
-            for a in self.analysers
-        } | {"spacy": self.nlp.meta.get("version", "?") if self.nlp is not None else "none"}
+        def version(analyser: Analyser) -> str:
+            model = getattr(analyser, "model_version", None)
+            return analyser_id(analyser) + (f"+{model}" if model else "")
+
+        spacy_version = self.nlp.meta.get("version", "?") if self.nlp is not None else "none"
+        return {a.name: version(a) for a in self.analysers} | {"spacy": spacy_version}
 
     def _check_order(self) -> None:
         available = set(PROVIDED if self.nlp is not None else ("paragraphs",))

@@ -126,7 +126,9 @@ def test_cli_unreachable_url() -> None:
     assert_clean_error(spinlens("analyze", "http://spinlens-test.invalid/story"), "spinlens-test.invalid")
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/"]
+)
 def test_cli_private_addresses_are_refused(url: str) -> None:
     result = spinlens("analyze", url)
     assert_clean_error(result)

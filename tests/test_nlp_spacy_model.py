@@ -12,13 +12,20 @@ def test_spacy_model_is_the_pinned_official_small_english_pipeline() -> None:
     assert meta["author"] == "Explosion"
     assert meta["spacy_git_version"] == "5010fcbd3"
     assert [p for p in nlp.pipe_names if not p.startswith("spinlens_")] == [
-        "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"
+        "tok2vec",
+        "tagger",
+        "parser",
+        "attribute_ruler",
+        "lemmatizer",
+        "ner",
     ]
     assert "PERSON" in nlp.get_pipe("ner").labels
 
 
 def test_spacy_model_starts_a_sentence_at_every_line() -> None:
-    doc = load_spacy()("Storm over the harbour\nThe mayor said the deal was fair. Critics disagreed.\nA new line")
+    doc = load_spacy()(
+        "Storm over the harbour\nThe mayor said the deal was fair. Critics disagreed.\nA new line"
+    )
     starts = [sent.text.strip() for sent in doc.sents]
     assert starts == [
         "Storm over the harbour",

@@ -14,8 +14,13 @@ from spinlens.store.repository import LibraryQuery, Store
 VERSIONS = {"sourcing": "sourcing@1", "techniques": "techniques@1"}
 
 
-def make_analysis(text: str, url: str | None = None, technique: str = "Loaded_Language", narrative: str | None = None,
-                  published: str | None = None) -> Analysis:
+def make_analysis(
+    text: str,
+    url: str | None = None,
+    technique: str = "Loaded_Language",
+    narrative: str | None = None,
+    published: str | None = None,
+) -> Analysis:
     analysis = Analysis(article=Article(text=text, url=url, title=text.split("\n")[0], published=published))
     analysis.add_finding("technique", technique, 0, 4, score=0.8, reason="r", analyser="techniques@1")
     analysis.add_label("genre", "opinion", score=0.9, reason="r", analyser="genre@1")
@@ -61,16 +66,24 @@ def test_store_saves_and_finds_the_same_text_as_a_cache_hit(store: Store) -> Non
 
 def test_store_library_filters_and_paginates(store: Store) -> None:
     for i in range(5):
-        store.save(make_analysis(f"Story {i}\nBody {i} about ports.", url=f"https://news{i % 2}.example/{i}",
-                                 technique="Doubt" if i == 3 else "Loaded_Language",
-                                 narrative="URW: Discrediting Ukraine" if i == 4 else None,
-                                 published=f"2026-0{i + 1}-15"), VERSIONS)
+        store.save(
+            make_analysis(
+                f"Story {i}\nBody {i} about ports.",
+                url=f"https://news{i % 2}.example/{i}",
+                technique="Doubt" if i == 3 else "Loaded_Language",
+                narrative="URW: Discrediting Ukraine" if i == 4 else None,
+                published=f"2026-0{i + 1}-15",
+            ),
+            VERSIONS,
+        )
     assert store.library(LibraryQuery()).total == 5
     page = store.library(LibraryQuery(per_page=2, page=3))
     assert len(page.items) == 1 and page.pages == 3
     assert store.library(LibraryQuery(outlet="news1.example")).total == 2
     assert [i.title for i in store.library(LibraryQuery(technique="Doubt")).items] == ["Story 3"]
-    assert [i.title for i in store.library(LibraryQuery(narrative="URW: Discrediting Ukraine")).items] == ["Story 4"]
+    assert [i.title for i in store.library(LibraryQuery(narrative="URW: Discrediting Ukraine")).items] == [
+        "Story 4"
+    ]
     assert store.library(LibraryQuery(q="body 2")).total == 1
     assert store.library(LibraryQuery(q="100%_")).total == 0
     window = store.library(LibraryQuery(date_from=date(2026, 2, 1), date_to=date(2026, 3, 31)))
@@ -79,8 +92,12 @@ def test_store_library_filters_and_paginates(store: Store) -> None:
 
 
 def test_store_stats_aggregate_by_outlet_and_month(store: Store) -> None:
-    store.save(make_analysis("A\nOne two three four.", url="https://a.example/1", narrative="CC: Hoax",
-                             published="2026-03-01"), VERSIONS)
+    store.save(
+        make_analysis(
+            "A\nOne two three four.", url="https://a.example/1", narrative="CC: Hoax", published="2026-03-01"
+        ),
+        VERSIONS,
+    )
     store.save(make_analysis("B\nFive six.", url="https://a.example/2", published="2026-03-09"), VERSIONS)
     stats = store.stats()
     assert stats["articles"] == 2
@@ -104,7 +121,9 @@ def test_store_concurrent_saves_of_one_text_store_it_once(store: Store) -> None:
 
     def worker(i: int) -> None:
         try:
-            store.save(make_analysis("Same text\nfor every thread." if i % 2 else f"Text {i}\nunique."), VERSIONS)
+            store.save(
+                make_analysis("Same text\nfor every thread." if i % 2 else f"Text {i}\nunique."), VERSIONS
+            )
         except BaseException as exc:
             errors.append(exc)
 

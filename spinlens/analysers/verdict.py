@@ -51,10 +51,16 @@ def _sourcing_sentence(analysis: Analysis) -> str | None:
     total = int(summary["total"])
     weak = int(summary.get("anonymous", 0)) + int(summary.get("unattributed", 0))
     media = int(summary.get("media", 0))
-    parts = [f"{weak} of {_count_phrase(total, 'attributed claim')} rest on anonymous or unattributed sources"]
+    parts = [
+        f"{weak} of {_count_phrase(total, 'attributed claim')} rest on anonymous or unattributed sources"
+    ]
     if media:
         parts.append(f"{media} on unnamed media")
-    named = [s["text"] for s in summary.get("speakers", []) if s.get("class") in ("named_person", "named_organisation")]
+    named = [
+        s["text"]
+        for s in summary.get("speakers", [])
+        if s.get("class") in ("named_person", "named_organisation")
+    ]
     if named:
         shown = ", ".join(dict.fromkeys(named[:4]))
         parts.append(f"named sources: {shown}")
@@ -65,7 +71,7 @@ def _sourcing_sentence(analysis: Analysis) -> str | None:
 
 def _techniques_sentence(analysis: Analysis) -> str:
     summary = analysis.summaries.get("techniques", {})
-    by_label: dict[str, int] = summary.get("by_label", {})  # type: ignore[assignment]
+    by_label: dict[str, int] = summary.get("by_label", {})
     if not by_label:
         return "No persuasion techniques were detected with confidence."
     top = list(by_label.items())[:3]
@@ -100,7 +106,11 @@ def compose_verdict(analysis: Analysis) -> str:
     if narratives:
         opening += "; pushes the narrative " + " and ".join(f"'{n}'" for n in narratives)
     sentences.append(opening + ".")
-    for sentence in (_sourcing_sentence(analysis), _techniques_sentence(analysis), _entity_sentence(analysis)):
+    for sentence in (
+        _sourcing_sentence(analysis),
+        _techniques_sentence(analysis),
+        _entity_sentence(analysis),
+    ):
         if sentence:
             sentences.append(sentence)
     if analysis.warnings:

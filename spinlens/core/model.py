@@ -18,9 +18,7 @@ SCHEMA_VERSION = "1.0"
 
 FindingKind = Literal["sourcing", "entity", "technique", "role"]
 DocLabelKind = Literal["genre", "frame", "narrative", "subnarrative"]
-SourceClass = Literal[
-    "named_person", "named_organisation", "media", "anonymous", "unattributed"
-]
+SourceClass = Literal["named_person", "named_organisation", "media", "anonymous", "unattributed"]
 EntityType = Literal["person", "organisation", "place", "group"]
 
 FINDING_KINDS: tuple[str, ...] = get_args(FindingKind)

@@ -54,7 +54,9 @@ def open_engine(url: str | None = None) -> Engine:
     elif parsed.get_backend_name() == "postgresql":
         engine = create_engine(url, pool_pre_ping=True)
     else:
-        raise SpinlensError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
+        raise SpinlensError(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://"
+        )
     migrate(engine)
     return engine
 

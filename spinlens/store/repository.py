@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from spinlens.core.model import Analysis
 from spinlens.store.schema import AnalysisRow, ArticleRow, FindingRow, LabelRow
@@ -115,11 +115,16 @@ class Store:
             row = session.scalars(
                 select(AnalysisRow)
                 .join(ArticleRow)
-                .where(ArticleRow.content_hash == content_hash(text), AnalysisRow.models_key == models_key(versions))
+                .where(
+                    ArticleRow.content_hash == content_hash(text),
+                    AnalysisRow.models_key == models_key(versions),
+                )
             ).first()
             if row is None:
                 return None
-            return StoredAnalysis(row.article_id, row.id, row.created_at, True, Analysis.from_dict(row.result))
+            return StoredAnalysis(
+                row.article_id, row.id, row.created_at, True, Analysis.from_dict(row.result)
+            )
 
     def save(self, analysis: Analysis, versions: dict[str, str]) -> StoredAnalysis:
         """Store an analysis; the same text analysed by the same models is stored once."""
@@ -154,11 +159,17 @@ class Store:
                 session.add(article_row)
                 session.flush()
             existing = session.scalars(
-                select(AnalysisRow).where(AnalysisRow.article_id == article_row.id, AnalysisRow.models_key == key)
+                select(AnalysisRow).where(
+                    AnalysisRow.article_id == article_row.id, AnalysisRow.models_key == key
+                )
             ).first()
             if existing is not None:
                 return StoredAnalysis(
-                    article_row.id, existing.id, existing.created_at, True, Analysis.from_dict(existing.result)
+                    article_row.id,
+                    existing.id,
+                    existing.created_at,
+                    True,
+                    Analysis.from_dict(existing.result),
                 )
             genre = analysis.labels_of("genre")
             sourcing = analysis.summaries.get("sourcing") or {}
@@ -179,7 +190,9 @@ class Store:
                 for f in analysis.findings
                 if f.kind != "entity"
             ]
-            row.labels = [LabelRow(kind=lab.kind, label=lab.label, score=lab.score) for lab in analysis.labels]
+            row.labels = [
+                LabelRow(kind=lab.kind, label=lab.label, score=lab.score) for lab in analysis.labels
+            ]
             session.add(row)
             session.flush()
             return StoredAnalysis(article_row.id, row.id, now, False, analysis)
@@ -206,9 +219,11 @@ class Store:
             ).first()
             if row is None:
                 return None
-            return StoredAnalysis(row.article_id, row.id, row.created_at, True, Analysis.from_dict(row.result))
+            return StoredAnalysis(
+                row.article_id, row.id, row.created_at, True, Analysis.from_dict(row.result)
+            )
 
-    def _library_select(self, query: LibraryQuery, session: Session) -> Select[Any]:
+    def _library_select(self, query: LibraryQuery, session: Session) -> Select[ArticleRow, AnalysisRow]:
         newest = (
             select(AnalysisRow.article_id, func.max(AnalysisRow.id).label("analysis_id"))
             .group_by(AnalysisRow.article_id)
@@ -299,13 +314,22 @@ class Store:
         """Values the library's filters can take."""
         with self._session() as session:
             outlets = session.scalars(
-                select(ArticleRow.outlet).where(ArticleRow.outlet.is_not(None)).distinct().order_by(ArticleRow.outlet)
+                select(ArticleRow.outlet)
+                .where(ArticleRow.outlet.is_not(None))
+                .distinct()
+                .order_by(ArticleRow.outlet)
             ).all()
             genres = session.scalars(
-                select(AnalysisRow.genre).where(AnalysisRow.genre.is_not(None)).distinct().order_by(AnalysisRow.genre)
+                select(AnalysisRow.genre)
+                .where(AnalysisRow.genre.is_not(None))
+                .distinct()
+                .order_by(AnalysisRow.genre)
             ).all()
             techniques = session.scalars(
-                select(FindingRow.label).where(FindingRow.kind == "technique").distinct().order_by(FindingRow.label)
+                select(FindingRow.label)
+                .where(FindingRow.kind == "technique")
+                .distinct()
+                .order_by(FindingRow.label)
             ).all()
             narratives = session.scalars(
                 select(LabelRow.label).where(LabelRow.kind == "narrative").distinct().order_by(LabelRow.label)
@@ -321,7 +345,9 @@ class Store:
         """The overview's aggregates over the newest analysis of every article."""
         with self._session() as session:
             newest = (
-                select(func.max(AnalysisRow.id).label("analysis_id")).group_by(AnalysisRow.article_id).subquery()
+                select(func.max(AnalysisRow.id).label("analysis_id"))
+                .group_by(AnalysisRow.article_id)
+                .subquery()
             )
             rows = session.execute(
                 select(
@@ -330,7 +356,9 @@ class Store:
                     ArticleRow.words,
                     AnalysisRow.named_share,
                     _article_day(),
-                ).join(ArticleRow).where(AnalysisRow.id.in_(select(newest.c.analysis_id)))
+                )
+                .join(ArticleRow)
+                .where(AnalysisRow.id.in_(select(newest.c.analysis_id)))
             ).all()
             ids = [r[0] for r in rows]
             technique_counts = self._technique_counts(session, ids)
@@ -360,7 +388,9 @@ class Store:
             {
                 "outlet": name,
                 "articles": int(b["articles"]),
-                "techniques_per_1000_words": round(1000 * b["techniques"] / b["words"], 2) if b["words"] else 0.0,
+                "techniques_per_1000_words": round(1000 * b["techniques"] / b["words"], 2)
+                if b["words"]
+                else 0.0,
                 "named_source_share": round(b["named_share_sum"] / b["with_sources"], 3)
                 if b["with_sources"]
                 else None,
@@ -381,7 +411,10 @@ class Store:
 
 def _article_day() -> Any:
     """The article's date for filters and charts: its published date, else when it was stored."""
-    return func.coalesce(func.substr(ArticleRow.published, 1, 10), func.substr(func.cast(ArticleRow.created_at, _text_type()), 1, 10))
+    return func.coalesce(
+        func.substr(ArticleRow.published, 1, 10),
+        func.substr(func.cast(ArticleRow.created_at, _text_type()), 1, 10),
+    )
 
 
 def _text_type() -> Any:
