@@ -291,3 +291,14 @@ def test_file_over_the_character_limit(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(settings, "MAX_TEXT_CHARS", 50)
     with pytest.raises(InputError, match=r"long\.txt has \d{3} characters of text; the limit is 50$"):
         read_input(write(tmp_path, "long.txt", ARTICLE.encode()))
+
+
+def test_files_plain_text_headline_becomes_the_title(tmp_path: Path) -> None:
+    from spinlens.ingest import read_input
+
+    story = tmp_path / "story.txt"
+    story.write_text("Council backs harbour plan\n\nThe council voted on Tuesday to approve the plan for the harbour.\n")
+    assert read_input(str(story)).title == "Council backs harbour plan"
+    sentence = tmp_path / "sentence.txt"
+    sentence.write_text("The council voted on Tuesday to approve the plan.\nMore text follows here for the story.\n")
+    assert read_input(str(sentence)).title is None

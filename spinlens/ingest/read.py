@@ -141,12 +141,24 @@ def article_from_bytes(
         text,
         name=name,
         allow_non_english=allow_non_english,
-        title=_markdown_title(text) if fmt == "markdown" else None,
+        title=_markdown_title(text) if fmt == "markdown" else _headline(text),
         url=url,
         path=path,
         meta=info,
         warnings=decoded.warnings,
     )
+
+
+def _headline(text: str) -> str | None:
+    """A plain-text article's first line when it reads as a headline: short, followed by more text,
+    and not ending like a sentence (news files usually put the headline first)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return None
+    first = lines[0]
+    if len(first) > 200 or first.endswith((".", ",", ";", ":")):
+        return None
+    return first
 
 
 def _markdown_title(text: str) -> str | None:

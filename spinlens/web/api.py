@@ -24,7 +24,11 @@ def service(request: Request) -> Service:
 
 def require_write_access(request: Request) -> None:
     if not is_authorised(request, request.app.state.settings):
-        raise HTTPException(401, "this server needs a token: send 'Authorization: Bearer TOKEN'")
+        raise HTTPException(
+            401,
+            "this server needs a token: send 'Authorization: Bearer TOKEN'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 ServiceDep = Annotated[Service, Depends(service)]
@@ -132,7 +136,9 @@ def list_articles(svc: ServiceDep, query: Annotated[LibraryQuery, Depends(librar
     )
 
 
-@router.get("/articles/{article_id}", response_model=StoredArticle, responses={404: {"description": "Not found"}})
+@router.get(
+    "/articles/{article_id}", response_model=StoredArticle, responses={404: {"description": "Not found"}}
+)
 def get_article(article_id: Annotated[int, PathParam(ge=1, le=2**62)], svc: ServiceDep) -> StoredArticle:
     stored = svc.store.get_article(article_id)
     if stored is None:

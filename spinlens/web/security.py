@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spinlens.web.settings import WebSettings
@@ -40,6 +41,9 @@ SECURITY_HEADERS = [
 ]
 
 
+_SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -55,42 +59,64 @@ class LimitsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] not in _SECURITY_HEADER_NAMES]
+                message = {**message, "headers": headers + SECURITY_HEADERS}
+            await send(message)
+
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send_with_headers)
             return
         received = 0
+        exceeded = False
         response_started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
-        async def send_with_headers(message: Message) -> None:
+        async def send_unless_exceeded(message: Message) -> None:
             nonlocal response_started
+            # Frameworks catch errors while reading a body and answer 400 "could not parse";
+            # that answer to a cut-off body is dropped and replaced by the 413 below.
+            if exceeded:
+                return
             if message["type"] == "http.response.start":
                 response_started = True
-                headers = [h for h in message.get("headers", []) if h[0] not in {k for k, _ in SECURITY_HEADERS}]
-                message = {**message, "headers": headers + SECURITY_HEADERS}
-            await send(message)
+            await send_with_headers(message)
 
-        try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except BodyTooLarge:
-            if not response_started:
-                await self._too_large(scope, receive, send_with_headers)
+        with contextlib.suppress(BodyTooLarge):
+            await self.app(scope, limited_receive, send_unless_exceeded)
+        if exceeded and not response_started:
+            await self._too_large(scope, receive, send_with_headers)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit_mib = self.max_body_bytes / (1 << 20)
-        response = JSONResponse(
-            {"detail": f"request body is larger than the limit of {limit_mib:.2f} MiB ({self.max_body_bytes:,} bytes)"},
-            status_code=413,
+        message = (
+            f"request body is larger than the limit of {limit_mib:.2f} MiB ({self.max_body_bytes:,} bytes)"
         )
+        headers = Headers(scope=scope)
+        response: Response
+        if scope["path"].startswith("/api/") or "text/html" not in headers.get("accept", ""):
+            response = JSONResponse({"detail": message}, status_code=413)
+        else:
+            # A browser's plain form post: a page with a way back rather than bare JSON.
+            response = HTMLResponse(
+                "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Too large · spinlens</title>"
+                f'<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>Too large</h1>'
+                f'<p class="error">The {message}.</p><p><a href="/">Back to the analyse page</a></p>'
+                "</main></body></html>",
+                status_code=413,
+            )
         await response(scope, receive, send)
 
 
@@ -101,7 +127,7 @@ class HostCheckMiddleware:
     would otherwise reach the local server as if it were same-origin.
     """
 
-    ALLOWED = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+    ALLOWED = frozenset({"127.0.0.1", "localhost", "[::1]", "::1", "testserver"})
 
     def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
         self.app = app
@@ -140,8 +166,27 @@ def csrf_token_for(request: Request) -> str:
     existing = request.cookies.get(CSRF_COOKIE)
     if existing and len(existing) >= 32:
         return existing
-    token: str = request.state.__dict__.setdefault("new_csrf", secrets.token_urlsafe(32))
+    # Kept in the request scope's state, so every Request object built for this request
+    # (the endpoint's, an error handler's) hands out the same new token.
+    token: str | None = getattr(request.state, "new_csrf", None)
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        request.state.new_csrf = token
     return token
+
+
+def issue_csrf_cookie(request: Request, response: Response) -> None:
+    """Set the CSRF cookie when this request handed out a new token (HttpOnly: only forms carry it)."""
+    token: str | None = getattr(request.state, "new_csrf", None)
+    if token is not None:
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
 
 
 def csrf_valid(request: Request, submitted: Any) -> bool:

@@ -27,6 +27,8 @@ class WebSettings:
     models_dir: Path | None = None
     # Only tests turn this on, to fetch pages from a server on loopback.
     allow_private_fetch: bool = False
+    # Only tests set this: "module:function" building the workers' pipeline instead of load_pipeline.
+    pipeline_factory: str | None = None
 
     @property
     def loopback_only(self) -> bool:

@@ -6,7 +6,11 @@ Each worker loads the pipeline once (spaCy and the models) when it starts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import multiprocessing
+import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,18 +18,32 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from spinlens.pipeline import Pipeline
 
+WORKER_NICENESS = 10
 _PIPELINE: Pipeline | None = None
 _ALLOW_PRIVATE = False
 
 
-def _init_worker(models_dir: str | None, allow_private: bool) -> None:
+def _pipeline_factory(spec: str | None) -> Callable[..., Pipeline]:
+    """``module:function`` building the pipeline (tests substitute one); default: the shipped pipeline."""
+    if not spec:
+        from spinlens.pipeline import load_pipeline
+
+        return load_pipeline
+    module_name, _, function_name = spec.partition(":")
+    factory: Callable[..., Pipeline] = getattr(importlib.import_module(module_name), function_name)
+    return factory
+
+
+def _init_worker(models_dir: str | None, allow_private: bool, pipeline_factory: str | None = None) -> None:
     global _PIPELINE, _ALLOW_PRIVATE
     from threadpoolctl import threadpool_limits
 
-    from spinlens.pipeline import load_pipeline
-
     threadpool_limits(1)
-    _PIPELINE = load_pipeline(models_dir=Path(models_dir) if models_dir else None)
+    # Below the server process in priority: when analyses fill every core, health checks and
+    # page loads still get the CPU at once instead of queueing behind them.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    _PIPELINE = _pipeline_factory(pipeline_factory)(models_dir=Path(models_dir) if models_dir else None)
     _ALLOW_PRIVATE = allow_private
 
 
@@ -58,12 +76,23 @@ def _analyse(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _analyse_now(request: dict[str, Any]) -> dict[str, Any]:
-    from spinlens.ingest import read_text, read_url
+    from spinlens.ingest import article_from_bytes, read_text, read_url
 
     assert _PIPELINE is not None
     allow_non_english = bool(request.get("allow_non_english"))
     if request.get("url"):
         article = read_url(request["url"], allow_non_english=allow_non_english, allow_private=_ALLOW_PRIVATE)
+    elif request.get("data") is not None:
+        # An uploaded file: decoded and (for HTML) extracted here, because extraction is CPU work too.
+        article = article_from_bytes(
+            request["data"],
+            fmt=request["fmt"],
+            name=request.get("name") or "the uploaded file",
+            allow_non_english=allow_non_english,
+            meta={"source": "upload", "filename": request.get("name")},
+        )
+        if request.get("title"):
+            article.title = request["title"]
     else:
         article = read_text(
             request["text"],
@@ -77,14 +106,16 @@ def _analyse_now(request: dict[str, Any]) -> dict[str, Any]:
 class AnalysisPool:
     """A fixed pool of analysis processes with a bounded wait per request."""
 
-    def __init__(self, workers: int, models_dir: Path | None, allow_private: bool) -> None:
+    def __init__(
+        self, workers: int, models_dir: Path | None, allow_private: bool, pipeline_factory: str | None = None
+    ) -> None:
         # 'spawn' rather than 'fork': the server process runs threads (the event loop, SQLAlchemy's
         # pool) that a forked child would inherit in an unknown state.
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(str(models_dir) if models_dir else None, allow_private),
+            initargs=(str(models_dir) if models_dir else None, allow_private, pipeline_factory),
         )
         self.workers = workers
         self.versions: dict[str, str] = {}

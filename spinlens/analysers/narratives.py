@@ -1,0 +1,121 @@
+"""Which propaganda narratives about the war in Ukraine or climate change an article pushes.
+
+The labels are SemEval-2025 Task 10's taxonomy (narratives such as "Discrediting
+Ukraine", each with sub-narratives). Most news carries none of them: then the
+article gets the single narrative label "Other". Each label's reason quotes the
+sentence whose words push the classifier towards it most (see
+:meth:`spinlens.models.semeval2025.NarrativeModel.evidence`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from spinlens.analysers.base import Context
+from spinlens.datasets.semeval2025 import DOMAIN_PREFIX, OTHER
+from spinlens.models.semeval2025 import NarrativeModel, TextPiece, split_sentences
+
+if TYPE_CHECKING:
+    from spinlens.models.semeval2025 import Semeval2025Models
+
+NAME = "narratives"
+VERSION = 1
+DOMAIN_WORDS = {"UA": "the war in Ukraine", "CC": "climate change"}
+_QUOTE_CHARS = 180
+
+
+def short_label(label: str) -> str:
+    """``URW: Discrediting Ukraine: Ukraine is a puppet of the West`` -> the part after the domain."""
+    for prefix in DOMAIN_PREFIX.values():
+        if label.startswith(prefix + ": "):
+            return label[len(prefix) + 2 :]
+    return label
+
+
+def quote(text: str, limit: int = _QUOTE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class NarrativeAnalyser:
+    name: ClassVar[str] = NAME
+    version: ClassVar[int] = VERSION
+    requires: ClassVar[tuple[str, ...]] = ("paragraphs",)
+    assigns: ClassVar[tuple[str, ...]] = ("narratives",)
+
+    def __init__(self, models: Semeval2025Models) -> None:
+        self.model: NarrativeModel = models.narratives
+
+    def __call__(self, ctx: Context) -> None:
+        analysis = ctx.analysis
+        text = analysis.article.text
+        if not ctx.paragraphs:
+            return
+        model = self.model
+        scores = model.scores([text])
+        prediction = model.decide(scores, 0, model.thresholds)
+        analyser = f"{NAME}@{VERSION}"
+        if prediction.is_other:
+            analysis.add_label(
+                "narrative",
+                OTHER,
+                score=round(prediction.p_other, 3),
+                reason=(
+                    "None of the task's narratives about the war in Ukraine or climate change is pushed here "
+                    f"(probability that none applies: {prediction.p_other:.2f})."
+                ),
+                analyser=analyser,
+                details={"p_other": round(prediction.p_other, 3), "evidence": []},
+            )
+            return
+        sentences = [s for p in ctx.paragraphs for s in split_sentences(p.text, p.start)]
+        topic = DOMAIN_WORDS.get(prediction.domain, prediction.domain)
+        explainer = model.explainer(text, sentences)
+        evidence: list[TextPiece]
+        for label, probability in prediction.narratives:
+            evidence = explainer.top(label, k=2)
+            analysis.add_label(
+                "narrative",
+                label,
+                score=round(probability, 3),
+                reason=_reason(
+                    f'Pushes the narrative "{short_label(label)}" about {topic}', probability, evidence
+                ),
+                analyser=analyser,
+                details=_details(prediction.domain, prediction.p_other, evidence),
+            )
+        for label, probability in prediction.subnarratives:
+            parent = model.parents.get(label, "")
+            if label.endswith(f": {OTHER}"):
+                reason = (
+                    f'No specific sub-narrative of "{short_label(parent)}" stands out '
+                    f"(the best scores stay below {model.thresholds.sub:.2f})."
+                )
+                evidence = []
+            else:
+                evidence = explainer.top(label, k=2)
+                reason = _reason(
+                    f'Within "{short_label(parent)}": "{label.rsplit(": ", 1)[-1]}"', probability, evidence
+                )
+            analysis.add_label(
+                "subnarrative",
+                label,
+                score=round(probability, 3),
+                reason=reason,
+                analyser=analyser,
+                details={**_details(prediction.domain, prediction.p_other, evidence), "narrative": parent},
+            )
+
+
+def _reason(claim: str, probability: float, evidence: list[TextPiece]) -> str:
+    if not evidence:
+        return f"{claim} (probability {probability:.2f}), judged from the article as a whole."
+    return f'{claim} (probability {probability:.2f}); most telling: "{quote(evidence[0].text)}"'
+
+
+def _details(domain: str, p_other: float, evidence: list[TextPiece]) -> dict[str, object]:
+    return {
+        "domain": domain,
+        "p_other": round(p_other, 3),
+        "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in evidence],
+    }

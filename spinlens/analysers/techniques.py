@@ -1,0 +1,209 @@
+"""Persuasion techniques, genre and frames from the SemEval-2023 models.
+
+Both analysers work from the article text and its paragraphs only (no parse),
+so they run in every profile.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from spinlens.analysers.base import Context
+from spinlens.core.settings import humanise, technique_family
+from spinlens.features.cues import CUES, find_cues
+
+if TYPE_CHECKING:
+    from spinlens.models.semeval2023 import ParagraphPrediction, Semeval2023Models, SpanPrediction
+
+# What each technique does, phrased to start a reason sentence.
+DESCRIPTIONS: dict[str, str] = {
+    "Appeal_to_Authority": "Leans on the word of an authority",
+    "Appeal_to_Fear-Prejudice": "Plays on fear or prejudice",
+    "Appeal_to_Hypocrisy": "Attacks the target for hypocrisy rather than the argument",
+    "Appeal_to_Popularity": "Argues that something is right because many agree",
+    "Appeal_to_Time": "Presses for action because time is short",
+    "Appeal_to_Values": "Invokes values the reader is assumed to share",
+    "Causal_Oversimplification": "Pins a complex outcome on a single cause",
+    "Consequential_Oversimplification": "Claims one step will set off a chain of consequences",
+    "Conversation_Killer": "Shuts the discussion down",
+    "Doubt": "Casts doubt on someone's credibility",
+    "Exaggeration-Minimisation": "Overstates or plays down",
+    "False_Dilemma-No_Choice": "Presents too few options",
+    "Flag_Waving": "Appeals to national or group pride",
+    "Guilt_by_Association": "Links the target to a disliked person or group",
+    "Loaded_Language": "Emotionally charged wording",
+    "Name_Calling-Labeling": "A label meant to make its target look bad",
+    "Obfuscation-Vagueness-Confusion": "Deliberately vague wording",
+    "Questioning_the_Reputation": "Attacks the target's reputation",
+    "Red_Herring": "Diverts attention to an unrelated point",
+    "Repetition": "Repeats wording used elsewhere in the article",
+    "Slogans": "A short, catchy phrase used in place of an argument",
+    "Straw_Man": "Attacks a distorted version of the opposing view",
+    "Whataboutism": "Deflects criticism by pointing at the other side",
+}
+
+GENRE_DESCRIPTIONS: dict[str, str] = {
+    "opinion": "argues a point of view",
+    "reporting": "reports events, mostly through attributed statements",
+    "satire": "mocks its subject through irony or invented events",
+}
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+def _cue_words(text: str, label: str) -> list[str]:
+    families = {name for name, (techniques, _) in CUES.items() if label in techniques}
+    words: list[str] = []
+    for cue in find_cues(text):
+        if cue.cue in families and cue.text.lower() not in (w.lower() for w in words) and cue.text.isalpha():
+            words.append(cue.text)
+    return words
+
+
+def _repeated_words(span_text: str, article_text: str) -> list[str]:
+    lowered = article_text.lower()
+    words = []
+    for word in dict.fromkeys(w.strip(".,;:!?\"“”'’()").lower() for w in span_text.split()):
+        if len(word) > 3 and lowered.count(word) >= 2:
+            words.append(f"{word}×{lowered.count(word)}")
+    return words
+
+
+class TechniqueAnalyser:
+    """Marks persuasion techniques on spans, and on whole paragraphs when no span pins them down."""
+
+    name: ClassVar[str] = "techniques"
+    version: ClassVar[int] = 1
+    requires: ClassVar[tuple[str, ...]] = ("paragraphs",)
+    assigns: ClassVar[tuple[str, ...]] = ("techniques",)
+
+    def __init__(self, models: Semeval2023Models) -> None:
+        self.models = models
+
+    def __call__(self, ctx: Context) -> None:
+        analysis = ctx.analysis
+        text = analysis.article.text
+        output = self.models.predict_techniques(text, ctx.paragraphs)
+        ctx.scratch["techniques"] = output
+        analyser = f"{self.name}@{self.version}"
+        line_of = {p.start: p.line for p in ctx.paragraphs}
+        covered: set[tuple[int, str]] = set()
+        for span in output.spans:
+            paragraph = next((p for p in ctx.paragraphs if p.start <= span.start < p.end + 1), None)
+            line = paragraph.line if paragraph else line_of.get(span.start, 0)
+            covered.add((line, span.technique))
+            cues = self._span_cues(span, text)
+            analysis.add_finding(
+                "technique",
+                span.technique,
+                span.start,
+                span.end,
+                score=round(span.score * span.span_score, 4),
+                reason=self._span_reason(span, cues),
+                analyser=analyser,
+                details={
+                    "family": technique_family(span.technique),
+                    "line": line,
+                    "cues": cues,
+                    "scope": "span",
+                    "span_score": round(span.span_score, 4),
+                    "technique_score": round(span.score, 4),
+                },
+            )
+        for para in output.paragraphs:
+            for label in para.labels:
+                if (para.line, label) in covered:
+                    continue
+                self._paragraph_finding(ctx, para, label, analyser)
+
+    def _span_cues(self, span: SpanPrediction, text: str) -> list[str]:
+        span_text = text[span.start : span.end]
+        if span.technique == "Repetition":
+            cues = _repeated_words(span_text, text)
+            if cues:
+                return cues[:3]
+        cues = _cue_words(span_text, span.technique)
+        for word in span.evidence:
+            if len(cues) >= 3:
+                break
+            if word.lower() not in (c.lower() for c in cues):
+                cues.append(word)
+        return cues[:3]
+
+    @staticmethod
+    def _span_reason(span: SpanPrediction, cues: list[str]) -> str:
+        description = DESCRIPTIONS.get(span.technique, humanise(span.technique).capitalize())
+        evidence = f" ({_quoted(cues)})" if cues else ""
+        return (
+            f"{description}{evidence} typical of {humanise(span.technique)}; model score "
+            f"{span.score * span.span_score:.2f}"
+        )
+
+    def _paragraph_finding(self, ctx: Context, para: ParagraphPrediction, label: str, analyser: str) -> None:
+        text = ctx.analysis.article.text[para.start : para.end]
+        words = _cue_words(text, label)[:2]
+        for word in self.models.explain_paragraph(text, label, k=3):
+            if len(words) >= 3:
+                break
+            if word.lower() not in (w.lower() for w in words):
+                words.append(word)
+        description = DESCRIPTIONS.get(label, humanise(label).capitalize())
+        evidence = f", going by words such as {_quoted(words)}" if words else ""
+        score = para.scores[label]
+        ctx.analysis.add_finding(
+            "technique",
+            label,
+            para.start,
+            para.end,
+            score=round(score, 4),
+            reason=(
+                f"{description} somewhere in this paragraph{evidence}, a pattern of {humanise(label)}; "
+                f"model score {score:.2f}"
+            ),
+            analyser=analyser,
+            details={"family": technique_family(label), "line": para.line, "cues": words, "scope": "paragraph"},
+        )
+
+
+class GenreFramesAnalyser:
+    """Labels the article's genre (exactly one) and its frames (zero or more)."""
+
+    name: ClassVar[str] = "genre_frames"
+    version: ClassVar[int] = 1
+    requires: ClassVar[tuple[str, ...]] = ()
+    assigns: ClassVar[tuple[str, ...]] = ("genre", "frames")
+
+    def __init__(self, models: Semeval2023Models) -> None:
+        self.models = models
+
+    def __call__(self, ctx: Context) -> None:
+        analysis = ctx.analysis
+        text = analysis.article.text
+        analyser = f"{self.name}@{self.version}"
+        genre, genre_scores, frames, frame_scores = self.models.predict_article_labels([text])[0]
+        words = self.models.explain_article(text, "genre", genre)
+        evidence = f"; words pointing that way: {_quoted(words)}" if words else ""
+        analysis.add_label(
+            "genre",
+            genre,
+            score=round(genre_scores[genre], 4),
+            reason=f"Reads as {genre}: the text {GENRE_DESCRIPTIONS[genre]}{evidence}; model score "
+            f"{genre_scores[genre]:.2f}",
+            analyser=analyser,
+            details={"scores": {k: round(v, 4) for k, v in genre_scores.items()}},
+        )
+        for frame in sorted(frames, key=lambda f: -frame_scores[f]):
+            words = self.models.explain_article(text, "frames", frame)
+            evidence = f" through words such as {_quoted(words)}" if words else ""
+            analysis.add_label(
+                "frame",
+                frame,
+                score=round(frame_scores[frame], 4),
+                reason=f"Frames the story in terms of {humanise(frame)}{evidence}; model score "
+                f"{frame_scores[frame]:.2f}",
+                analyser=analyser,
+                details={"threshold": round(float(self.models.articles.frame_thresholds[
+                    self.models.frame_labels.index(frame)]), 4)},
+            )

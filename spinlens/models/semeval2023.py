@@ -1,0 +1,958 @@
+"""Models for genre, frames and persuasion techniques (SemEval-2023 Task 3, English).
+
+Everything here is linear and sparse so that inference needs only numpy, scipy
+and scikit-learn's stateless text tools, and so that every decision can be
+traced back to the words that drove it.
+
+* :class:`ArticleLabeller` — genre (softmax) and frames (one-vs-rest sigmoids
+  with per-frame thresholds) from word and character TF-IDF of the article.
+* :class:`ParagraphTechniqueModel` — two stages. Stage 1 scores each paragraph
+  per technique from its own words and characters, its neighbours' words and
+  lexical cue features. Stage 2 re-scores each technique from stage-1 scores of
+  the paragraph, its neighbours and the whole article, plus the span tagger's
+  evidence inside the paragraph (context matters: an article full of loaded
+  language tends to have it everywhere; Repetition is only visible across the
+  article).
+* :class:`SpanTagger` — a per-token "inside some technique" classifier on
+  windowed features (word, neighbours, shape, recurrence in the article, cue
+  families), decoded with two thresholds: a run of tokens above ``low`` becomes
+  a span if some token in it reaches ``high``.
+* :class:`SpanLabeller` — names the technique of each span from its words, its
+  context and the paragraph's stage-2 technique scores.
+
+Weights are saved as one ``.npz`` (no pickle) plus JSON metadata, so loading a
+model folder never executes code from it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from spinlens.core.errors import ModelError
+from spinlens.features.cues import (
+    CUE_NAMES,
+    STOPWORDS,
+    TOKEN_PATTERN,
+    content_words,
+    cue_vector,
+    find_cues,
+)
+from spinlens.nlp.segment import Paragraph, paragraphs
+
+FORMAT_VERSION = 1
+WEIGHTS_FILE = "weights.npz"
+CONFIG_FILE = "config.json"
+CARD_FILE = "model_card.json"
+
+Arrays = dict[str, np.ndarray]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    z = np.exp(x - x.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def _pack_strings(values: Sequence[str]) -> np.ndarray:
+    for value in values:
+        if "\n" in value:
+            raise ValueError(f"cannot store a vocabulary term containing a newline: {value!r}")
+    return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _unpack_strings(array: np.ndarray) -> list[str]:
+    text = array.astype(np.uint8).tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+# ---------------------------------------------------------------------------
+# Building blocks
+
+
+class TfidfEncoder:
+    """TF-IDF with a frozen vocabulary; rebuilt from saved terms and idf weights."""
+
+    def __init__(self, params: dict[str, Any], terms: list[str], idf: np.ndarray) -> None:
+        self.params = dict(params)
+        self.terms = terms
+        self.idf = idf.astype(np.float64)
+        kwargs = dict(self.params)
+        if "ngram_range" in kwargs:
+            kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
+        self._vectorizer = TfidfVectorizer(
+            vocabulary={term: i for i, term in enumerate(terms)}, dtype=np.float32, **kwargs
+        )
+        self._vectorizer.idf_ = self.idf
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], params: dict[str, Any]) -> TfidfEncoder:
+        kwargs = dict(params)
+        if "ngram_range" in kwargs:
+            kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
+        vectorizer = TfidfVectorizer(dtype=np.float32, **kwargs)
+        vectorizer.fit(texts)
+        terms = [str(t) for t in vectorizer.get_feature_names_out()]
+        return cls(params, terms, np.asarray(vectorizer.idf_))
+
+    @property
+    def size(self) -> int:
+        return len(self.terms)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(self._vectorizer.transform(texts))
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        arrays[f"{prefix}.terms"] = _pack_strings(self.terms)
+        arrays[f"{prefix}.idf"] = self.idf.astype(np.float32)
+        return {"params": self.params}
+
+    @classmethod
+    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> TfidfEncoder:
+        return cls(meta["params"], _unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
+
+
+@dataclass
+class LinearHeads:
+    """One linear scorer per label over the same feature space: ``X @ coef.T + intercept``."""
+
+    labels: list[str]
+    coef: np.ndarray  # (n_labels, n_features)
+    intercept: np.ndarray  # (n_labels,)
+
+    def decision(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        out = X @ self.coef.T
+        return np.asarray(out, dtype=np.float64) + self.intercept
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        # float16 halves the shipped size; the scores change in the fourth decimal.
+        arrays[f"{prefix}.coef"] = self.coef.astype(np.float16)
+        arrays[f"{prefix}.intercept"] = self.intercept.astype(np.float64)
+        return {"labels": self.labels}
+
+    @classmethod
+    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> LinearHeads:
+        return cls(
+            list(meta["labels"]),
+            arrays[f"{prefix}.coef"].astype(np.float32),
+            arrays[f"{prefix}.intercept"].astype(np.float64),
+        )
+
+
+def fit_binary_heads(
+    X: sparse.spmatrix | np.ndarray,
+    Y: np.ndarray,
+    labels: Sequence[str],
+    *,
+    C: float,
+    class_weight: str | None,
+    seed: int,
+    dual: bool = True,
+) -> LinearHeads:
+    """One-vs-rest logistic regressions; labels with too few positives get a constant 'no'."""
+    from sklearn.linear_model import LogisticRegression
+
+    n_features = X.shape[1]
+    coef = np.zeros((len(labels), n_features), dtype=np.float32)
+    intercept = np.full(len(labels), -8.0)
+    for j in range(len(labels)):
+        positives = int(Y[:, j].sum())
+        if positives < 2 or positives == len(Y):
+            continue
+        model = LogisticRegression(
+            C=C, class_weight=class_weight, solver="liblinear", dual=dual, max_iter=2000, random_state=seed
+        )
+        model.fit(X, Y[:, j])
+        coef[j] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+    return LinearHeads(list(labels), coef, intercept)
+
+
+# ---------------------------------------------------------------------------
+# Tokens with context, shared by the span tagger and the span labeller
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+    paragraph: int  # index into the paragraph list
+    sentence: int  # article-wide sentence index
+
+
+@dataclass
+class TokenizedArticle:
+    text: str
+    paragraphs: list[Paragraph]
+    tokens: list[Token]
+    word_counts: Counter[str]
+    bigram_counts: Counter[tuple[str, str]]
+    sentence_has_question: set[int]
+    sentence_has_exclamation: set[int]
+    in_quotes: list[bool]
+
+    @classmethod
+    def from_text(cls, text: str, paras: list[Paragraph] | None = None) -> TokenizedArticle:
+        paras = paragraphs(text) if paras is None else paras
+        tokens: list[Token] = []
+        sentence = 0
+        for index, para in enumerate(paras):
+            for m in TOKEN_PATTERN.finditer(para.text):
+                word = m.group()
+                tokens.append(Token(para.start + m.start(), para.start + m.end(), word, word.lower(), index, sentence))
+                if word in ("." , "!", "?"):
+                    sentence += 1
+            sentence += 1
+        lowers = [t.lower for t in tokens]
+        word_counts = Counter(w for w in lowers if w.isalpha() and w not in STOPWORDS and len(w) > 2)
+        bigram_counts = Counter(zip(lowers, lowers[1:], strict=False))
+        questions = {t.sentence for t in tokens if t.text == "?"}
+        exclamations = {t.sentence for t in tokens if t.text == "!"}
+        in_quotes: list[bool] = []
+        inside = False
+        current_paragraph = -1
+        for t in tokens:
+            if t.paragraph != current_paragraph:
+                inside, current_paragraph = False, t.paragraph
+            if t.text == "“":
+                inside = True
+            elif t.text == "”":
+                inside = False
+            elif t.text == '"':
+                inside = not inside
+            in_quotes.append(inside)
+        return cls(text, paras, tokens, word_counts, bigram_counts, questions, exclamations, in_quotes)
+
+
+def _shape(word: str) -> str:
+    if len(word) > 1 and word.isupper():
+        return "AA"
+    if word[:1].isupper():
+        return "Aa"
+    if word.isdigit():
+        return "9"
+    if word.isalpha():
+        return "a"
+    return "."
+
+
+def _cue_by_token(art: TokenizedArticle) -> list[set[str]]:
+    """Cue families covering each token (a multi-word cue marks all its tokens)."""
+    result: list[set[str]] = [set() for _ in art.tokens]
+    if not art.tokens:
+        return result
+    starts = np.array([t.start for t in art.tokens])
+    ends = np.array([t.end for t in art.tokens])
+    for para in art.paragraphs:
+        for cue in find_cues(para.text, para.start):
+            hit = np.nonzero((starts < cue.end) & (ends > cue.start))[0]
+            for i in hit:
+                result[i].add(cue.cue)
+    return result
+
+
+Feature = tuple[str, float]
+SENTENCE_WORD_WEIGHT = 0.3
+CONTEXT_MIN_PROB = 0.2
+
+
+def paragraph_context_features(probs: np.ndarray | None, labels: Sequence[str]) -> list[Feature]:
+    """The paragraph's stage-1 technique probabilities, as features of everything inside it."""
+    if probs is None or not len(probs):
+        return []
+    feats: list[Feature] = [("pmax", float(probs.max())), ("psum", float(probs.sum()) / 4)]
+    feats.extend(("p=" + label, float(p)) for label, p in zip(labels, probs, strict=True) if p >= CONTEXT_MIN_PROB)
+    return feats
+
+
+def token_features(art: TokenizedArticle, para_probs: np.ndarray | None = None,
+                   labels: Sequence[str] = ()) -> list[list[Feature]]:
+    """Features of every token: itself, a ±2 window in its paragraph, its sentence and article context."""
+    toks = art.tokens
+    lowers = [t.lower for t in toks]
+    cues = _cue_by_token(art)
+    n = len(toks)
+    sentence_words: dict[int, list[str]] = {}
+    for t in toks:
+        if t.lower.isalpha() and t.lower not in STOPWORDS and len(t.lower) > 2:
+            sentence_words.setdefault(t.sentence, []).append(t.lower)
+    context = [paragraph_context_features(para_probs[i] if para_probs is not None else None, labels)
+               for i in range(len(art.paragraphs))]
+    feats: list[list[Feature]] = []
+    for i, tok in enumerate(toks):
+        w = lowers[i]
+        names = ["bias", "w=" + w, "s=" + _shape(tok.text), "p3=" + w[:3], "x3=" + w[-3:]]
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            neighbour = lowers[j] if 0 <= j < n and toks[j].paragraph == tok.paragraph else "<P>"
+            names.append(f"w{d}={neighbour}")
+        if i > 0 and toks[i - 1].paragraph == tok.paragraph:
+            names.append(f"b-={lowers[i - 1]}|{w}")
+        if i + 1 < n and toks[i + 1].paragraph == tok.paragraph:
+            names.append(f"b+={w}|{lowers[i + 1]}")
+        count = art.word_counts.get(w, 0)
+        if count >= 2:
+            names.append("rep")
+            names.append(f"rep{min(count, 5)}")
+        if w not in STOPWORDS and w.isalnum():
+            if i + 1 < n and art.bigram_counts[(w, lowers[i + 1])] >= 2:
+                names.append("repbig+")
+            if i > 0 and art.bigram_counts[(lowers[i - 1], w)] >= 2:
+                names.append("repbig-")
+        if tok.sentence in art.sentence_has_question:
+            names.append("sent?")
+        if tok.sentence in art.sentence_has_exclamation:
+            names.append("sent!")
+        if art.in_quotes[i]:
+            names.append("quoted")
+        if tok.paragraph == 0:
+            names.append("title")
+        names.extend("cue=" + cue for cue in cues[i])
+        f: list[Feature] = [(name, 1.0) for name in names]
+        f.extend(("sw=" + sw, SENTENCE_WORD_WEIGHT) for sw in sentence_words.get(tok.sentence, [])[:30])
+        f.extend(context[tok.paragraph])
+        feats.append(f)
+    return feats
+
+
+# ---------------------------------------------------------------------------
+# Span tagger and decoder
+
+
+@dataclass
+class SpanTagger:
+    """Scores each token for "inside a persuasion technique" (any technique)."""
+
+    coef: np.ndarray  # (n_hash,)
+    intercept: float
+    low: float = 0.3
+    high: float = 0.5
+    n_hash: int = 2**18
+
+    def hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.n_hash, input_type="pair", alternate_sign=False)
+
+    def token_scores(self, art: TokenizedArticle, para_probs: np.ndarray | None = None,
+                     labels: Sequence[str] = ()) -> np.ndarray:
+        if not art.tokens:
+            return np.zeros(0)
+        X = self.hasher().transform(token_features(art, para_probs, labels))
+        return sigmoid(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
+
+    @classmethod
+    def fit(cls, arts: Sequence[TokenizedArticle], targets: Sequence[np.ndarray],
+            para_probs: Sequence[np.ndarray | None], labels: Sequence[str], *, C: float, seed: int,
+            n_hash: int = 2**18) -> SpanTagger:
+        from sklearn.linear_model import LogisticRegression
+
+        hasher = FeatureHasher(n_features=n_hash, input_type="pair", alternate_sign=False)
+        X = sparse.vstack(
+            [hasher.transform(token_features(a, p, labels)) for a, p in zip(arts, para_probs, strict=True) if a.tokens]
+        ).tocsr()
+        y = np.concatenate([t for a, t in zip(arts, targets, strict=True) if a.tokens])
+        model = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
+        model.fit(X, y)
+        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), n_hash=n_hash)
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        arrays[f"{prefix}.coef"] = self.coef.astype(np.float16)
+        return {"intercept": self.intercept, "low": self.low, "high": self.high, "n_hash": self.n_hash}
+
+    @classmethod
+    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> SpanTagger:
+        return cls(
+            arrays[f"{prefix}.coef"].astype(np.float32),
+            float(meta["intercept"]),
+            float(meta["low"]),
+            float(meta["high"]),
+            int(meta["n_hash"]),
+        )
+
+
+def decode_runs(art: TokenizedArticle, scores: np.ndarray, low: float, high: float) -> list[tuple[int, int]]:
+    """Token index ranges ``[i, j]`` (inclusive): runs above ``low`` that reach ``high`` somewhere.
+
+    Runs stay inside one paragraph and lose leading/trailing punctuation, since a
+    span that starts on a comma helps nobody.
+    """
+    runs: list[tuple[int, int]] = []
+    toks = art.tokens
+    i, n = 0, len(toks)
+    while i < n:
+        if scores[i] < low:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and scores[j + 1] >= low and toks[j + 1].paragraph == toks[i].paragraph:
+            j += 1
+        if scores[i : j + 1].max() >= high:
+            a, b = i, j
+            while a <= b and not toks[a].text[0].isalnum() and toks[a].text not in ("“", '"', "#"):
+                a += 1
+            while b >= a and not toks[b].text[-1].isalnum() and toks[b].text not in ("”", '"', "!", "?"):
+                b -= 1
+            if a <= b:
+                runs.append((a, b))
+        i = j + 1
+    return runs
+
+
+# ---------------------------------------------------------------------------
+# Span labeller
+
+
+def span_features(art: TokenizedArticle, first: int, last: int, para_probs: np.ndarray | None = None,
+                  labels: Sequence[str] = ()) -> list[Feature]:
+    """Features of the span ``tokens[first..last]``: its words, its edges, its context."""
+    names = _span_feature_names(art, first, last)
+    feats: list[Feature] = [(name, 1.0) for name in names]
+    if para_probs is not None:
+        feats.extend(paragraph_context_features(para_probs[art.tokens[first].paragraph], labels))
+    return feats
+
+
+def _span_feature_names(art: TokenizedArticle, first: int, last: int) -> list[str]:
+    toks = art.tokens
+    words = [t.lower for t in toks[first : last + 1]]
+    f = ["bias", f"len={min(len(words), 12) if len(words) < 12 else 12 + min(len(words) // 8, 6)}"]
+    f.extend("w=" + w for w in words)
+    f.extend(f"b={a}|{b}" for a, b in zip(words, words[1:], strict=False))
+    f.append("first=" + words[0])
+    f.append("last=" + words[-1])
+    para = toks[first].paragraph
+    for d in (1, 2, 3):
+        left = first - d
+        right = last + d
+        f.append(f"l{d}=" + (toks[left].lower if left >= 0 and toks[left].paragraph == para else "<P>"))
+        f.append(f"r{d}=" + (toks[right].lower if right < len(toks) and toks[right].paragraph == para else "<P>"))
+    content = [w for w in words if w.isalpha() and w not in STOPWORDS and len(w) > 2]
+    if content and all(art.word_counts[w] >= 2 for w in content):
+        f.append("all_rep")
+    if any(art.word_counts[w] >= 3 for w in content):
+        f.append("some_rep3")
+    phrase = art.text[toks[first].start : toks[last].end].lower()
+    if len(words) >= 2 and art.text.lower().count(phrase) >= 2:
+        f.append("phrase_rep")
+    if toks[first].sentence in art.sentence_has_question:
+        f.append("sent?")
+    if art.in_quotes[first]:
+        f.append("quoted")
+    if para == 0:
+        f.append("title")
+    shapes = {_shape(t.text) for t in toks[first : last + 1]}
+    f.extend("shape=" + s for s in shapes)
+    start, end = toks[first].start, toks[last].end
+    for cue in find_cues(art.text[start:end], start):
+        f.append("cue=" + cue.cue)
+    sentence = toks[first].sentence
+    sentence_tokens = sum(1 for t in toks if t.sentence == sentence)
+    f.append(f"sentcover={min(4, int(4 * len(words) / max(sentence_tokens, 1)))}")
+    return f
+
+
+@dataclass
+class SpanLabeller:
+    """Softmax over techniques for a given span; ``prior_weight`` mixes in paragraph-level scores."""
+
+    labels: list[str]
+    coef: np.ndarray  # (n_labels, n_hash)
+    intercept: np.ndarray
+    prior_weight: float = 0.0
+    second_label_ratio: float = 1.1  # >1 means never emit a second label
+    n_hash: int = 2**16
+
+    def hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.n_hash, input_type="pair", alternate_sign=False)
+
+    def logits(self, feats: Sequence[list[Feature]]) -> np.ndarray:
+        if not feats:
+            return np.zeros((0, len(self.labels)))
+        X = self.hasher().transform(feats)
+        return np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+
+    def evidence(self, feats: list[Feature], label: str, k: int = 3) -> list[str]:
+        """The span's own words that pushed most towards ``label``."""
+        j = self.labels.index(label)
+        hasher = self.hasher()
+        words = [name[2:] for name, _ in feats if name.startswith("w=")]
+        scored = []
+        for w in dict.fromkeys(words):
+            x = hasher.transform([[("w=" + w, 1.0)]])
+            contribution = float((x @ self.coef[j])[0] - (x @ self.coef.mean(axis=0))[0])
+            if contribution > 0 and any(ch.isalnum() for ch in w):
+                scored.append((contribution, w))
+        return [w for _, w in sorted(scored, reverse=True)[:k]]
+
+    @classmethod
+    def fit(cls, feats: Sequence[list[Feature]], y: Sequence[str], labels: Sequence[str], *, C: float,
+            seed: int, n_hash: int = 2**16) -> SpanLabeller:
+        # One-vs-rest rather than a joint softmax: liblinear is many times faster than
+        # lbfgs over a million weights, and the softmax of one-vs-rest logits ranks alike.
+        hasher = FeatureHasher(n_features=n_hash, input_type="pair", alternate_sign=False)
+        X = hasher.transform(feats)
+        Y = np.array([[label == t for t in labels] for label in y], dtype=np.int8).reshape(len(y), len(labels))
+        heads = fit_binary_heads(X, Y, labels, C=C, class_weight=None, seed=seed)
+        return cls(list(labels), heads.coef, heads.intercept, n_hash=n_hash)
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        arrays[f"{prefix}.coef"] = self.coef.astype(np.float16)
+        arrays[f"{prefix}.intercept"] = self.intercept.astype(np.float64)
+        return {
+            "labels": self.labels,
+            "prior_weight": self.prior_weight,
+            "second_label_ratio": self.second_label_ratio,
+            "n_hash": self.n_hash,
+        }
+
+    @classmethod
+    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> SpanLabeller:
+        return cls(
+            list(meta["labels"]),
+            arrays[f"{prefix}.coef"].astype(np.float32),
+            arrays[f"{prefix}.intercept"].astype(np.float64),
+            float(meta["prior_weight"]),
+            float(meta["second_label_ratio"]),
+            int(meta["n_hash"]),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Paragraph techniques
+
+
+PARAGRAPH_WORD_PARAMS: dict[str, Any] = {
+    "ngram_range": [1, 2], "min_df": 2, "sublinear_tf": True, "max_features": 40000, "lowercase": True,
+}
+PARAGRAPH_CHAR_PARAMS: dict[str, Any] = {
+    "analyzer": "char_wb", "ngram_range": [2, 5], "min_df": 3, "sublinear_tf": True, "max_features": 60000,
+}
+CONTEXT_WEIGHT = 0.5
+CUE_WEIGHT = 0.3
+
+
+def paragraph_context_texts(paras: Sequence[Paragraph]) -> list[str]:
+    """The previous and next paragraph of each paragraph, joined."""
+    texts = [p.text for p in paras]
+    return [
+        " ".join(t for t in (texts[i - 1] if i > 0 else "", texts[i + 1] if i + 1 < len(texts) else "") if t)
+        for i in range(len(texts))
+    ]
+
+
+def paragraph_cue_matrix(paras: Sequence[Paragraph]) -> np.ndarray:
+    words = Counter(w for p in paras for w in content_words(p.text))
+    n = max(len(paras) - 1, 1)
+    return np.vstack(
+        [
+            cue_vector(p.text, article_word_counts=words, is_title=(i == 0), relative_position=i / n)
+            for i, p in enumerate(paras)
+        ]
+    ) if paras else np.zeros((0, len(CUE_NAMES) + 11))
+
+
+@dataclass
+class ParagraphStage1:
+    word: TfidfEncoder
+    char: TfidfEncoder
+    heads: LinearHeads
+
+    def features(self, paras: Sequence[Paragraph]) -> sparse.csr_matrix:
+        texts = [p.text for p in paras]
+        return sparse.hstack(
+            [
+                self.word.transform(texts),
+                self.char.transform(texts),
+                CONTEXT_WEIGHT * self.word.transform(paragraph_context_texts(paras)),
+                sparse.csr_matrix(CUE_WEIGHT * paragraph_cue_matrix(paras)),
+            ]
+        ).tocsr()
+
+    @staticmethod
+    def encoders(texts: Sequence[str]) -> tuple[TfidfEncoder, TfidfEncoder]:
+        return TfidfEncoder.fit(texts, PARAGRAPH_WORD_PARAMS), TfidfEncoder.fit(texts, PARAGRAPH_CHAR_PARAMS)
+
+
+N_META_PER_LABEL = 6
+
+
+def meta_features(stage1_logits: np.ndarray, token_scores: Sequence[np.ndarray], span_votes: np.ndarray,
+                  cue_matrix: np.ndarray) -> np.ndarray:
+    """Dense features for stage 2 of one article's paragraphs.
+
+    Per label: own stage-1 logit, previous/next paragraph's probability, article mean
+    and max probability, and how strongly predicted spans in the paragraph vote for it.
+    Then the span tagger's max/mean token score and the cue vector.
+    """
+    n, n_labels = stage1_logits.shape
+    probs = sigmoid(stage1_logits)
+    prev = np.vstack([np.zeros((1, n_labels)), probs[:-1]]) if n else probs
+    nxt = np.vstack([probs[1:], np.zeros((1, n_labels))]) if n else probs
+    art_mean = np.repeat(probs.mean(axis=0, keepdims=True), n, axis=0) if n else probs
+    art_max = np.repeat(probs.max(axis=0, keepdims=True), n, axis=0) if n else probs
+    tok = np.array(
+        [[float(s.max()) if len(s) else 0.0, float(s.mean()) if len(s) else 0.0, float((s >= 0.5).mean()) if len(s) else 0.0]
+         for s in token_scores]
+    ).reshape(n, 3)
+    return np.hstack([stage1_logits / 4.0, prev, nxt, art_mean, art_max, span_votes, tok, cue_matrix])
+
+
+@dataclass
+class ParagraphStage2:
+    heads: LinearHeads  # over meta features
+    thresholds: np.ndarray
+
+    def probabilities(self, meta: np.ndarray) -> np.ndarray:
+        return sigmoid(self.heads.decision(meta))
+
+
+# ---------------------------------------------------------------------------
+# Article labels
+
+
+ARTICLE_WORD_PARAMS: dict[str, Any] = {
+    "ngram_range": [1, 2], "min_df": 2, "max_df": 0.9, "sublinear_tf": True, "max_features": 30000,
+}
+ARTICLE_CHAR_PARAMS: dict[str, Any] = {
+    "analyzer": "char_wb", "ngram_range": [3, 5], "min_df": 3, "sublinear_tf": True, "max_features": 30000,
+}
+
+
+def article_style(text: str) -> np.ndarray:
+    """Article-wide style signals that separate opinion, reporting and satire."""
+    paras = paragraphs(text)
+    body = " ".join(p.text for p in paras[1:]) or text
+    words = max(len(TOKEN_PATTERN.findall(body)), 1)
+    return np.array(
+        [
+            np.log1p(len(text)) / 10,
+            np.log1p(len(paras)) / 5,
+            10 * body.count('"') / words + 10 * body.count("“") / words,
+            10 * len(re.findall(r"\b(?:said|says|told|according)\b", body)) / words,
+            10 * len(re.findall(r"\b(?:I|me|my|we|our)\b", body)) / words,
+            10 * len(re.findall(r"\b(?:you|your)\b", body, flags=re.IGNORECASE)) / words,
+            10 * body.count("?") / words,
+            10 * body.count("!") / words,
+        ]
+    )
+
+
+@dataclass
+class ArticleLabeller:
+    word: TfidfEncoder
+    char: TfidfEncoder
+    genre: LinearHeads  # softmax over genres
+    genre_bias: np.ndarray  # added to genre logits, tuned for macro-F1
+    frames: LinearHeads
+    frame_thresholds: np.ndarray
+
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        style = np.vstack([article_style(t) for t in texts])
+        return sparse.hstack(
+            [self.word.transform(texts), self.char.transform(texts), sparse.csr_matrix(style)]
+        ).tocsr()
+
+
+# ---------------------------------------------------------------------------
+# Predictions
+
+
+@dataclass
+class ParagraphPrediction:
+    line: int
+    start: int
+    end: int
+    labels: list[str]
+    scores: dict[str, float]
+
+
+@dataclass
+class SpanPrediction:
+    technique: str
+    start: int
+    end: int
+    score: float  # probability of the technique given that this is a span
+    span_score: float  # the tagger's max token score inside
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArticlePrediction:
+    genre: str
+    genre_scores: dict[str, float]
+    frames: list[str]
+    frame_scores: dict[str, float]
+    paragraphs: list[ParagraphPrediction]
+    spans: list[SpanPrediction]
+
+
+@dataclass
+class TechniqueOutput:
+    paragraphs: list[ParagraphPrediction]
+    spans: list[SpanPrediction]
+
+
+# ---------------------------------------------------------------------------
+# The bundle
+
+
+@dataclass
+class Semeval2023Models:
+    """Genre, frames, paragraph techniques and technique spans, loaded together."""
+
+    techniques: list[str]
+    genres: list[str]
+    frame_labels: list[str]
+    articles: ArticleLabeller
+    stage1: ParagraphStage1
+    stage2: ParagraphStage2
+    tagger: SpanTagger
+    labeller: SpanLabeller
+    card: dict[str, Any] = field(default_factory=dict)
+
+    # -- article level -------------------------------------------------
+    def predict_article_labels(self, texts: Sequence[str]) -> list[tuple[str, dict[str, float], list[str], dict[str, float]]]:
+        if not texts:
+            return []
+        X = self.articles.features(texts)
+        genre_probs = softmax(self.articles.genre.decision(X) + self.articles.genre_bias)
+        frame_probs = sigmoid(self.articles.frames.decision(X))
+        out = []
+        for g, f in zip(genre_probs, frame_probs, strict=True):
+            genre = self.genres[int(np.argmax(g))]
+            frames = [lab for lab, p, t in zip(self.frame_labels, f, self.articles.frame_thresholds, strict=True) if p >= t]
+            out.append(
+                (
+                    genre,
+                    {lab: float(p) for lab, p in zip(self.genres, g, strict=True)},
+                    frames,
+                    {lab: float(p) for lab, p in zip(self.frame_labels, f, strict=True)},
+                )
+            )
+        return out
+
+    # -- techniques ------------------------------------------------------
+    def predict_techniques(self, text: str, paras: list[Paragraph] | None = None) -> TechniqueOutput:
+        paras = paragraphs(text) if paras is None else paras
+        if not paras:
+            return TechniqueOutput([], [])
+        art = TokenizedArticle.from_text(text, paras)
+        logits1 = self.stage1.heads.decision(self.stage1.features(paras))
+        probs1 = sigmoid(logits1)
+        token_scores = self.tagger.token_scores(art, probs1, self.techniques)
+        runs = decode_runs(art, token_scores, self.tagger.low, self.tagger.high)
+        run_feats = [span_features(art, a, b, probs1, self.techniques) for a, b in runs]
+        run_logits = self.labeller.logits(run_feats)
+        per_para_tokens = _scores_by_paragraph(art, token_scores, len(paras))
+        votes = _span_votes(art, runs, softmax(run_logits) if len(runs) else np.zeros((0, len(self.techniques))),
+                            len(paras))
+        meta = meta_features(logits1, per_para_tokens, votes, paragraph_cue_matrix(paras))
+        probs2 = self.stage2.probabilities(meta)
+
+        para_preds = []
+        for i, p in enumerate(paras):
+            labels = [lab for j, lab in enumerate(self.techniques) if probs2[i, j] >= self.stage2.thresholds[j]]
+            para_preds.append(
+                ParagraphPrediction(p.line, p.start, p.end, labels,
+                                    {lab: float(probs2[i, j]) for j, lab in enumerate(self.techniques)})
+            )
+        spans = self._label_runs(art, runs, run_feats, run_logits, probs2, token_scores)
+        return TechniqueOutput(para_preds, spans)
+
+    def _label_runs(self, art: TokenizedArticle, runs: list[tuple[int, int]], run_feats: list[list[Feature]],
+                    run_logits: np.ndarray, para_probs: np.ndarray, token_scores: np.ndarray) -> list[SpanPrediction]:
+        spans: list[SpanPrediction] = []
+        for (a, b), feats, logit in zip(runs, run_feats, run_logits, strict=True):
+            para = art.tokens[a].paragraph
+            mixed = logit + self.labeller.prior_weight * np.log(np.clip(para_probs[para], 1e-6, 1.0))
+            probs = softmax(mixed)
+            order = np.argsort(-probs)
+            chosen = [int(order[0])]
+            if len(order) > 1 and probs[order[1]] * self.labeller.second_label_ratio >= probs[order[0]]:
+                chosen.append(int(order[1]))
+            start, end = art.tokens[a].start, art.tokens[b].end
+            span_score = float(token_scores[a : b + 1].max())
+            for j in chosen:
+                label = self.techniques[j]
+                spans.append(SpanPrediction(label, start, end, float(probs[j]), span_score,
+                                            self.labeller.evidence(feats, label)))
+        return spans
+
+    def predict(self, text: str) -> ArticlePrediction:
+        genre, genre_scores, frames, frame_scores = self.predict_article_labels([text])[0]
+        tech = self.predict_techniques(text)
+        return ArticlePrediction(genre, genre_scores, frames, frame_scores, tech.paragraphs, tech.spans)
+
+    def explain_paragraph(self, text: str, label: str, k: int = 3) -> list[str]:
+        """Words or word pairs of a paragraph that raise stage 1's score for ``label`` most."""
+        j = self.techniques.index(label)
+        X = self.stage1.word.transform([text])
+        row = X.tocsr()
+        contributions = [
+            (float(value * self.stage1.heads.coef[j, col]), self.stage1.word.terms[col])
+            for col, value in zip(row.indices, row.data, strict=True)
+        ]
+        terms = [t for c, t in sorted(contributions, reverse=True) if c > 0 and t not in STOPWORDS]
+        chosen: list[str] = []
+        for term in terms:
+            if any(term in c or c in term for c in chosen):
+                continue
+            chosen.append(term)
+            if len(chosen) == k:
+                break
+        return chosen
+
+    def explain_article(self, text: str, head: str, label: str, k: int = 4) -> list[str]:
+        """Article words that raise the genre or frame score of ``label`` most."""
+        heads = self.articles.genre if head == "genre" else self.articles.frames
+        j = heads.labels.index(label)
+        row = self.articles.word.transform([text]).tocsr()
+        coef = heads.coef[j] - (heads.coef.mean(axis=0) if head == "genre" else 0.0)
+        contributions = sorted(
+            ((float(v * coef[c]), self.articles.word.terms[c]) for c, v in zip(row.indices, row.data, strict=True)),
+            reverse=True,
+        )
+        chosen: list[str] = []
+        for value, term in contributions:
+            if value <= 0 or len(chosen) == k:
+                break
+            if term in STOPWORDS or any(term in c or c in term for c in chosen):
+                continue
+            chosen.append(term)
+        return chosen
+
+    # -- persistence -------------------------------------------------------
+    def save(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        arrays: Arrays = {}
+        config = {
+            "format_version": FORMAT_VERSION,
+            "techniques": self.techniques,
+            "genres": self.genres,
+            "frames": self.frame_labels,
+            "articles": {
+                "word": self.articles.word.save("articles.word", arrays),
+                "char": self.articles.char.save("articles.char", arrays),
+                "genre": self.articles.genre.save("articles.genre", arrays),
+                "frames": self.articles.frames.save("articles.frames", arrays),
+            },
+            "stage1": {
+                "word": self.stage1.word.save("stage1.word", arrays),
+                "char": self.stage1.char.save("stage1.char", arrays),
+                "heads": self.stage1.heads.save("stage1.heads", arrays),
+            },
+            "stage2": {"heads": self.stage2.heads.save("stage2.heads", arrays)},
+            "tagger": self.tagger.save("tagger", arrays),
+            "labeller": self.labeller.save("labeller", arrays),
+        }
+        arrays["articles.genre_bias"] = self.articles.genre_bias.astype(np.float64)
+        arrays["articles.frame_thresholds"] = self.articles.frame_thresholds.astype(np.float64)
+        arrays["stage2.thresholds"] = self.stage2.thresholds.astype(np.float64)
+        np.savez_compressed(out_dir / WEIGHTS_FILE, **arrays)
+        (out_dir / CONFIG_FILE).write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out_dir / CARD_FILE).write_text(json.dumps(self.card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, model_dir: Path) -> Semeval2023Models:
+        weights, config_path, card_path = model_dir / WEIGHTS_FILE, model_dir / CONFIG_FILE, model_dir / CARD_FILE
+        for path in (weights, config_path):
+            if not path.is_file():
+                raise ModelError(f"{model_dir}: missing {path.name}; train with `spinlens train semeval2023`")
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+            with np.load(weights, allow_pickle=False) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{model_dir}: model files are unreadable or corrupt ({exc})") from exc
+        if config.get("format_version") != FORMAT_VERSION:
+            raise ModelError(
+                f"{model_dir}: model format {config.get('format_version')!r} is not {FORMAT_VERSION}; retrain it"
+            )
+        try:
+            a, s1 = config["articles"], config["stage1"]
+            articles = ArticleLabeller(
+                word=TfidfEncoder.load("articles.word", a["word"], arrays),
+                char=TfidfEncoder.load("articles.char", a["char"], arrays),
+                genre=LinearHeads.load("articles.genre", a["genre"], arrays),
+                genre_bias=arrays["articles.genre_bias"],
+                frames=LinearHeads.load("articles.frames", a["frames"], arrays),
+                frame_thresholds=arrays["articles.frame_thresholds"],
+            )
+            stage1 = ParagraphStage1(
+                word=TfidfEncoder.load("stage1.word", s1["word"], arrays),
+                char=TfidfEncoder.load("stage1.char", s1["char"], arrays),
+                heads=LinearHeads.load("stage1.heads", s1["heads"], arrays),
+            )
+            stage2_heads = LinearHeads.load("stage2.heads", config["stage2"]["heads"], arrays)
+            stage2 = ParagraphStage2(stage2_heads, arrays["stage2.thresholds"])
+            models = cls(
+                techniques=list(config["techniques"]),
+                genres=list(config["genres"]),
+                frame_labels=list(config["frames"]),
+                articles=articles,
+                stage1=stage1,
+                stage2=stage2,
+                tagger=SpanTagger.load("tagger", config["tagger"], arrays),
+                labeller=SpanLabeller.load("labeller", config["labeller"], arrays),
+                card=card,
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ModelError(f"{model_dir}: model files are incomplete or corrupt ({exc!r})") from exc
+        models._check_shapes(model_dir)
+        return models
+
+    def _check_shapes(self, model_dir: Path) -> None:
+        n_stage1 = self.stage1.word.size * 2 + self.stage1.char.size + len(CUE_NAMES) + 11
+        checks = [
+            (self.stage1.heads.coef.shape, (len(self.techniques), n_stage1)),
+            (self.articles.genre.coef.shape[1], self.articles.word.size + self.articles.char.size + 8),
+            (self.articles.frames.coef.shape[0], len(self.frame_labels)),
+            (self.labeller.coef.shape, (len(self.techniques), self.labeller.n_hash)),
+            (self.tagger.coef.shape, (self.tagger.n_hash,)),
+            (len(self.stage2.thresholds), len(self.techniques)),
+        ]
+        for got, expected in checks:
+            if got != expected:
+                raise ModelError(f"{model_dir}: weights have shape {got}, expected {expected}; retrain the models")
+
+
+def _scores_by_paragraph(art: TokenizedArticle, scores: np.ndarray, n_paragraphs: int) -> list[np.ndarray]:
+    index = np.array([t.paragraph for t in art.tokens], dtype=int)
+    return [scores[index == i] for i in range(n_paragraphs)]
+
+
+def _span_votes(art: TokenizedArticle, runs: Sequence[tuple[int, int]], run_probs: np.ndarray,
+                n_paragraphs: int) -> np.ndarray:
+    """Per paragraph and technique: the strongest labeller probability among spans found there."""
+    votes = np.zeros((n_paragraphs, run_probs.shape[1] if run_probs.ndim == 2 else 0))
+    for (a, _), probs in zip(runs, run_probs, strict=True):
+        para = art.tokens[a].paragraph
+        votes[para] = np.maximum(votes[para], probs)
+    return votes
+
+
+def token_targets(art: TokenizedArticle, spans: Iterable[tuple[int, int]]) -> np.ndarray:
+    """1 for tokens overlapping any of ``spans`` (character ranges)."""
+    y = np.zeros(len(art.tokens), dtype=np.int8)
+    if not art.tokens:
+        return y
+    starts = np.array([t.start for t in art.tokens])
+    ends = np.array([t.end for t in art.tokens])
+    for s, e in spans:
+        y[(starts < e) & (ends > s)] = 1
+    return y

@@ -1,0 +1,936 @@
+"""Narrative and entity-role classifiers trained on SemEval-2025 Task 10 (English).
+
+Narratives (subtask 2) are predicted top-down, as the taxonomy is built:
+
+1. *Other or not*: does the article carry any of the task's narratives at all?
+   (about two articles in five do not; getting this right matters most for
+   samples-F1, since an "Other" article scores 1 or 0);
+2. the domain (Ukraine war or climate), which the ids give away in training but
+   must be inferred from the text at prediction time;
+3. narratives of that domain: the best one, and any other whose probability is
+   within a tuned ratio of the best;
+4. sub-narratives of each chosen narrative above a tuned threshold, else the
+   narrative's own "<narrative>: Other".
+
+Every head is a logistic regression over word 1-2-gram TF-IDF of the whole
+article. Being linear, a head's decision splits exactly into per-term
+contributions, so the sentences whose terms push a label most are the evidence
+quoted to the reader.
+
+Entity roles (subtask 1) are predicted per mention from the words around it
+(its sentence, a window of neighbouring words, the verb it depends on and how),
+the entity's name and the sentences of its other mentions; main role first,
+then a fine role among that main role's own. A separate *salience* model says
+whether an entity is one the article casts at all: annotators marked roles for
+a minority of the named entities, so a role is only claimed for entities that
+pass its threshold.
+
+Weights are plain arrays in ``weights.npz`` beside ``model_card.json``; nothing
+is unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from spinlens.core.errors import ModelError
+from spinlens.datasets.semeval2025 import (
+    DOMAIN_PREFIX,
+    FINE_ROLES_BY_MAIN,
+    MAIN_ROLES,
+    OTHER,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+FORMAT_VERSION = 1
+SHIPPED_DIR = Path(__file__).with_name("semeval2025")
+WEIGHTS_FILE = "weights.npz"
+CARD_FILE = "model_card.json"
+
+Arrays = dict[str, np.ndarray]
+
+# Word 1-2-grams, no stop-word list: function words ("we", "our", "they") carry
+# stance, and a stop-word list cost 0.01 samples-F1 in cross-validation.
+NARRATIVE_TFIDF: dict[str, Any] = {
+    "ngram_range": [1, 2],
+    "min_df": 2,
+    "max_df": 0.9,
+    "sublinear_tf": True,
+    "max_features": 40000,
+}
+NARRATIVE_C = 30.0
+ROLE_TFIDF: dict[str, Any] = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True}
+ROLE_C = 3.0
+SALIENCE_C = 1.0
+
+# A label without any positive training example can never fire.
+_NEVER = -30.0
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    z = np.exp(x - x.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def _pack_strings(values: Sequence[str]) -> np.ndarray:
+    for value in values:
+        if "\n" in value:
+            raise ValueError(f"cannot store a string containing a newline: {value!r}")
+    return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _unpack_strings(array: np.ndarray) -> list[str]:
+    text = array.astype(np.uint8).tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+# ---------------------------------------------------------------------------
+# Building blocks
+
+
+class TfidfEncoder:
+    """TF-IDF with a frozen vocabulary, rebuilt from saved terms and idf weights."""
+
+    def __init__(self, params: Mapping[str, Any], terms: list[str], idf: np.ndarray) -> None:
+        self.params = dict(params)
+        self.terms = terms
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self._vectorizer = TfidfVectorizer(
+            vocabulary={term: i for i, term in enumerate(terms)},
+            dtype=np.float64,
+            **_vectorizer_kwargs(params),
+        )
+        self._vectorizer.idf_ = self.idf
+        # Counting alone, for per-sentence contributions that must use the article's weights.
+        self._counter = CountVectorizer(
+            vocabulary=self._vectorizer.vocabulary, **_counter_kwargs(params), dtype=np.float64
+        )
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], params: Mapping[str, Any]) -> TfidfEncoder:
+        kwargs = _vectorizer_kwargs(params)
+        if len(texts) < 10:
+            kwargs["min_df"] = 1
+            kwargs["max_df"] = 1.0
+        vectorizer = TfidfVectorizer(dtype=np.float64, **kwargs)
+        vectorizer.fit(texts)
+        terms = [str(t) for t in vectorizer.get_feature_names_out()]
+        return cls(params, terms, np.asarray(vectorizer.idf_))
+
+    @property
+    def size(self) -> int:
+        return len(self.terms)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(self._vectorizer.transform(texts))
+
+    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(self._counter.transform(texts))
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        arrays[f"{prefix}.terms"] = _pack_strings(self.terms)
+        arrays[f"{prefix}.idf"] = self.idf.astype(np.float32)
+        return {"params": self.params, "size": self.size}
+
+    @classmethod
+    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> TfidfEncoder:
+        return cls(meta["params"], _unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
+
+
+def _vectorizer_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
+    kwargs = dict(params)
+    if "ngram_range" in kwargs:
+        kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
+    return kwargs
+
+
+def _counter_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
+    keep = ("ngram_range", "token_pattern", "lowercase", "analyzer")
+    return {k: v for k, v in _vectorizer_kwargs(params).items() if k in keep}
+
+
+@dataclass
+class LinearHeads:
+    """Linear scorers over one feature space: ``X @ coef.T + intercept``, one row per label."""
+
+    labels: list[str]
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def decision(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        return np.asarray(X @ self.coef.T) + self.intercept
+
+    def probabilities(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        """Independent per-label probabilities (one-vs-rest heads)."""
+        return sigmoid(self.decision(X))
+
+    def distribution(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        """A probability distribution over the labels (multinomial heads)."""
+        return softmax(self.decision(X))
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        arrays[f"{prefix}.coef"] = self.coef.astype(np.float32)
+        arrays[f"{prefix}.intercept"] = self.intercept.astype(np.float32)
+        return {"labels": list(self.labels)}
+
+    @classmethod
+    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> LinearHeads:
+        coef = np.asarray(arrays[f"{prefix}.coef"], dtype=np.float64)
+        intercept = np.asarray(arrays[f"{prefix}.intercept"], dtype=np.float64)
+        labels = [str(label) for label in meta["labels"]]
+        if coef.shape[0] != len(labels) or intercept.shape != (len(labels),):
+            raise ModelError(f"weights for {prefix} do not match its {len(labels)} labels")
+        return cls(labels, coef, intercept)
+
+
+def fit_binary_heads(
+    X: sparse.spmatrix, Y: np.ndarray, labels: Sequence[str], *, C: float, seed: int
+) -> LinearHeads:
+    """One balanced logistic regression per column of ``Y``.
+
+    The dual liblinear solver is used because there are far more features than
+    articles: it fits a head in milliseconds where the primal takes a second.
+    """
+    coef = np.zeros((len(labels), X.shape[1]))
+    intercept = np.zeros(len(labels))
+    for j in range(len(labels)):
+        y = Y[:, j]
+        positives = int(y.sum())
+        if positives == 0:
+            intercept[j] = _NEVER
+            continue
+        if positives == len(y):
+            intercept[j] = -_NEVER
+            continue
+        model = LogisticRegression(
+            C=C, solver="liblinear", dual=True, max_iter=5000, class_weight="balanced", random_state=seed
+        )
+        model.fit(X, y)
+        coef[j] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+    return LinearHeads(list(labels), coef, intercept)
+
+
+def fit_softmax_head(
+    X: sparse.spmatrix | np.ndarray, y: Sequence[str], labels: Sequence[str], *, C: float, seed: int
+) -> LinearHeads:
+    """A multinomial logistic regression over ``labels``; labels absent from ``y`` never win."""
+    present = sorted(set(y))
+    coef = np.zeros((len(labels), X.shape[1]))
+    intercept = np.full(len(labels), _NEVER)
+    if len(present) == 1:
+        intercept[list(labels).index(present[0])] = 0.0
+        return LinearHeads(list(labels), coef, intercept)
+    model = LogisticRegression(C=C, max_iter=5000, random_state=seed)
+    model.fit(X, list(y))
+    classes = [str(c) for c in model.classes_]
+    if len(classes) == 2:
+        # scikit-learn keeps one row for two classes: split it symmetrically.
+        rows = np.vstack([-model.coef_[0] / 2, model.coef_[0] / 2])
+        bias = np.array([-model.intercept_[0] / 2, model.intercept_[0] / 2])
+    else:
+        rows, bias = model.coef_, model.intercept_
+    for k, label in enumerate(classes):
+        j = list(labels).index(label)
+        coef[j] = rows[k]
+        intercept[j] = bias[k]
+    return LinearHeads(list(labels), coef, intercept)
+
+
+# ---------------------------------------------------------------------------
+# Sentences (for evidence), without spaCy: narratives run before any parse is needed
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str, start: int = 0) -> list[TextPiece]:
+    """Sentences of one paragraph, with offsets into the article (``start`` is the paragraph's)."""
+    pieces: list[TextPiece] = []
+    cursor = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end(1)  # closing quotes and brackets stay with their sentence
+        chunk = text[cursor:end].strip()
+        if chunk:
+            lead = len(text[cursor:end]) - len(text[cursor:end].lstrip())
+            pieces.append(TextPiece(start + cursor + lead, start + cursor + lead + len(chunk), chunk))
+        cursor = match.end()
+    chunk = text[cursor:].rstrip()
+    if chunk.strip():
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        pieces.append(TextPiece(start + cursor + lead, start + cursor + lead + len(body), body))
+    return pieces
+
+
+def article_sentences(text: str) -> list[TextPiece]:
+    """Every sentence of the article, paragraph by paragraph (paragraphs are lines)."""
+    pieces: list[TextPiece] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            pieces.extend(split_sentences(line, offset))
+        offset += len(line) + 1
+    return pieces
+
+
+# ---------------------------------------------------------------------------
+# Narratives
+
+
+@dataclass(frozen=True)
+class NarrativeThresholds:
+    """Decision thresholds, tuned on inner folds of the training data (never on evaluation folds)."""
+
+    other: float = 0.4
+    relative: float = 0.6
+    sub: float = 0.15
+
+    def to_dict(self) -> dict[str, float]:
+        return {"other": self.other, "relative": self.relative, "sub": self.sub}
+
+
+@dataclass
+class NarrativeScores:
+    """Every head's probability for a batch of articles."""
+
+    other: np.ndarray  # (n,)
+    climate: np.ndarray  # (n,) probability that the article is about climate rather than the war
+    narratives: np.ndarray  # (n, N)
+    subnarratives: np.ndarray  # (n, S)
+
+    def row(self, i: int) -> NarrativeScores:
+        return NarrativeScores(
+            self.other[i : i + 1],
+            self.climate[i : i + 1],
+            self.narratives[i : i + 1],
+            self.subnarratives[i : i + 1],
+        )
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> NarrativeScores:
+        idx = np.asarray(rows, dtype=int)
+        return NarrativeScores(
+            self.other[idx], self.climate[idx], self.narratives[idx], self.subnarratives[idx]
+        )
+
+    @staticmethod
+    def empty(n: int, n_narratives: int, n_subs: int) -> NarrativeScores:
+        return NarrativeScores(np.zeros(n), np.zeros(n), np.zeros((n, n_narratives)), np.zeros((n, n_subs)))
+
+    def put(self, rows: Sequence[int] | np.ndarray, other: NarrativeScores) -> None:
+        idx = np.asarray(rows, dtype=int)
+        self.other[idx] = other.other
+        self.climate[idx] = other.climate
+        self.narratives[idx] = other.narratives
+        self.subnarratives[idx] = other.subnarratives
+
+
+@dataclass(frozen=True)
+class NarrativePrediction:
+    """The labels for one article, each with its probability."""
+
+    narratives: list[tuple[str, float]]
+    subnarratives: list[tuple[str, float]]
+    p_other: float
+    domain: str
+
+    @property
+    def is_other(self) -> bool:
+        return [n for n, _ in self.narratives] == [OTHER]
+
+    @property
+    def narrative_labels(self) -> list[str]:
+        return [n for n, _ in self.narratives]
+
+    @property
+    def subnarrative_labels(self) -> list[str]:
+        return [s for s, _ in self.subnarratives]
+
+
+@dataclass
+class NarrativeModel:
+    encoder: TfidfEncoder
+    other: LinearHeads  # one head: the article carries no narrative of the taxonomy
+    climate: LinearHeads  # one head: the article is about climate change (else the Ukraine war)
+    narratives: LinearHeads
+    subnarratives: LinearHeads
+    domains: dict[str, str]  # narrative -> domain
+    parents: dict[str, str]  # sub-narrative -> narrative
+    thresholds: NarrativeThresholds = field(default_factory=NarrativeThresholds)
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        climate: Sequence[bool],
+        narratives: Sequence[Iterable[str]],
+        subnarratives: Sequence[Iterable[str]],
+        taxonomy: Mapping[str, Sequence[str]],
+        *,
+        seed: int,
+        thresholds: NarrativeThresholds | None = None,
+    ) -> NarrativeModel:
+        """Fit every head; ``taxonomy`` maps each narrative to its sub-narratives."""
+        narrative_labels = sorted(taxonomy)
+        sub_labels = sorted({s for subs in taxonomy.values() for s in subs})
+        parents = {s: n for n, subs in taxonomy.items() for s in subs}
+        domains = {n: _domain_of_label(n) for n in narrative_labels}
+        encoder = TfidfEncoder.fit(texts, NARRATIVE_TFIDF)
+        X = encoder.transform(texts)
+        gold_n = [set(n) for n in narratives]
+        gold_s = [set(s) for s in subnarratives]
+        y_other = np.array([[g == {OTHER} or not g] for g in gold_n], dtype=int)
+        y_climate = np.array([[bool(c)] for c in climate], dtype=int)
+        Y_n = np.array([[label in g for label in narrative_labels] for g in gold_n], dtype=int).reshape(
+            len(texts), len(narrative_labels)
+        )
+        Y_s = np.array([[label in g for label in sub_labels] for g in gold_s], dtype=int).reshape(
+            len(texts), len(sub_labels)
+        )
+        return cls(
+            encoder=encoder,
+            other=fit_binary_heads(X, y_other, [OTHER], C=NARRATIVE_C, seed=seed),
+            climate=fit_binary_heads(X, y_climate, ["CC"], C=NARRATIVE_C, seed=seed),
+            narratives=fit_binary_heads(X, Y_n, narrative_labels, C=NARRATIVE_C, seed=seed),
+            subnarratives=fit_binary_heads(X, Y_s, sub_labels, C=NARRATIVE_C, seed=seed),
+            domains=domains,
+            parents=parents,
+            thresholds=thresholds or NarrativeThresholds(),
+        )
+
+    def scores(self, texts: Sequence[str]) -> NarrativeScores:
+        X = self.encoder.transform(texts)
+        return NarrativeScores(
+            other=self.other.probabilities(X)[:, 0],
+            climate=self.climate.probabilities(X)[:, 0],
+            narratives=self.narratives.probabilities(X),
+            subnarratives=self.subnarratives.probabilities(X),
+        )
+
+    def predict(self, texts: Sequence[str]) -> list[NarrativePrediction]:
+        scores = self.scores(texts)
+        return [self.decide(scores, i, self.thresholds) for i in range(len(texts))]
+
+    def decide(self, scores: NarrativeScores, i: int, thresholds: NarrativeThresholds) -> NarrativePrediction:
+        p_other = float(scores.other[i])
+        domain = "CC" if scores.climate[i] >= 0.5 else "UA"
+        if p_other >= thresholds.other:
+            return NarrativePrediction([(OTHER, p_other)], [(OTHER, p_other)], p_other, domain)
+        chosen = self._narratives_for(scores.narratives[i], domain, thresholds.relative)
+        subs: list[tuple[str, float]] = []
+        for narrative, _ in chosen:
+            subs.extend(self._subnarratives_for(scores.subnarratives[i], narrative, thresholds.sub))
+        return NarrativePrediction(chosen, subs, p_other, domain)
+
+    def _narratives_for(self, probs: np.ndarray, domain: str, relative: float) -> list[tuple[str, float]]:
+        candidates = [j for j, label in enumerate(self.narratives.labels) if self.domains[label] == domain]
+        if not candidates:
+            candidates = list(range(len(self.narratives.labels)))
+        best = max(float(probs[j]) for j in candidates)
+        chosen = [
+            (self.narratives.labels[j], float(probs[j])) for j in candidates if probs[j] >= relative * best
+        ]
+        return sorted(chosen, key=lambda pair: -pair[1])
+
+    def _subnarratives_for(
+        self, probs: np.ndarray, narrative: str, threshold: float
+    ) -> list[tuple[str, float]]:
+        fallback = f"{narrative}: {OTHER}"
+        specific = [
+            (label, float(probs[j]))
+            for j, label in enumerate(self.subnarratives.labels)
+            if self.parents.get(label) == narrative and label != fallback
+        ]
+        chosen = sorted(((s, p) for s, p in specific if p >= threshold), key=lambda pair: -pair[1])
+        if chosen:
+            return chosen
+        if fallback in self.subnarratives.labels:
+            j = self.subnarratives.labels.index(fallback)
+            return [(fallback, float(probs[j]))]
+        if specific:
+            return [max(specific, key=lambda pair: pair[1])]
+        return []
+
+    def evidence(self, text: str, label: str, sentences: Sequence[TextPiece], k: int = 2) -> list[TextPiece]:
+        """The ``k`` sentences whose terms add most to ``label``'s decision for this article."""
+        return self.explainer(text, sentences).top(label, k)
+
+    def explainer(self, text: str, sentences: Sequence[TextPiece]) -> NarrativeExplainer:
+        """Per-sentence contributions for any label of this article (the article is encoded once)."""
+        return NarrativeExplainer(self, text, list(sentences))
+
+    def _heads_for(self, label: str) -> tuple[LinearHeads, int] | None:
+        for head in (self.narratives, self.subnarratives):
+            if label in head.labels:
+                return head, head.labels.index(label)
+        return None
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        return {
+            "encoder": self.encoder.save(f"{prefix}.tfidf", arrays),
+            "other": self.other.save(f"{prefix}.other", arrays),
+            "climate": self.climate.save(f"{prefix}.climate", arrays),
+            "narratives": self.narratives.save(f"{prefix}.narratives", arrays),
+            "subnarratives": self.subnarratives.save(f"{prefix}.subnarratives", arrays),
+            "domains": self.domains,
+            "parents": self.parents,
+            "thresholds": self.thresholds.to_dict(),
+        }
+
+    @classmethod
+    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> NarrativeModel:
+        return cls(
+            encoder=TfidfEncoder.load(f"{prefix}.tfidf", meta["encoder"], arrays),
+            other=LinearHeads.load(f"{prefix}.other", meta["other"], arrays),
+            climate=LinearHeads.load(f"{prefix}.climate", meta["climate"], arrays),
+            narratives=LinearHeads.load(f"{prefix}.narratives", meta["narratives"], arrays),
+            subnarratives=LinearHeads.load(f"{prefix}.subnarratives", meta["subnarratives"], arrays),
+            domains=dict(meta["domains"]),
+            parents=dict(meta["parents"]),
+            thresholds=NarrativeThresholds(**meta["thresholds"]),
+        )
+
+
+class NarrativeExplainer:
+    """Which sentences of one article push a label's decision most.
+
+    The article's TF-IDF vector is a sum over its terms; each term's weight is
+    shared among the sentences that contain it, so the sentence contributions add
+    up to the article's score (less the intercept and terms spanning sentences).
+    Only sentences that push towards the label are returned.
+    """
+
+    def __init__(self, model: NarrativeModel, text: str, sentences: list[TextPiece]) -> None:
+        self.model = model
+        self.sentences = sentences
+        self.doc_vector = model.encoder.transform([text])  # (1, V), as the decision saw it
+        if sentences:
+            counts = model.encoder.counts([s.text for s in sentences])  # (m, V)
+            totals = np.asarray(counts.sum(axis=0)).ravel()
+            self.share = sparse.csr_matrix(counts.multiply(1.0 / np.maximum(totals, 1.0)))
+        else:
+            self.share = sparse.csr_matrix((0, model.encoder.size))
+
+    def top(self, label: str, k: int = 2) -> list[TextPiece]:
+        heads = self.model._heads_for(label)
+        if heads is None or not self.sentences:
+            return []
+        head, j = heads
+        term_weight = np.asarray(self.doc_vector.multiply(head.coef[j][None, :]).todense()).ravel()
+        contribution = np.asarray(self.share @ term_weight).ravel()
+        order = np.argsort(-contribution, kind="stable")
+        return [self.sentences[i] for i in order[:k] if contribution[i] > 0]
+
+
+def _domain_of_label(label: str) -> str:
+    for domain, prefix in DOMAIN_PREFIX.items():
+        if label.startswith(prefix + ":"):
+            return domain
+    return "UA"
+
+
+def samples_f1(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]]) -> float:
+    """The task's metric: F1 between the gold and predicted label sets of each article, averaged."""
+    if not gold:
+        return 0.0
+    total = 0.0
+    for g, p in zip(gold, predicted, strict=True):
+        gs, ps = set(g), set(p)
+        hits = len(gs & ps)
+        total += 0.0 if hits == 0 else 2 * hits / (len(gs) + len(ps))
+    return total / len(gold)
+
+
+THRESHOLD_GRID = {
+    "other": tuple(round(x, 2) for x in np.arange(0.2, 0.701, 0.05)),
+    "relative": tuple(round(x, 2) for x in np.arange(0.3, 1.001, 0.05)),
+    "sub": tuple(round(x, 2) for x in np.arange(0.05, 0.801, 0.05)),
+}
+
+
+def tune_thresholds(
+    model: NarrativeModel,
+    scores: NarrativeScores,
+    gold_narratives: Sequence[Iterable[str]],
+    gold_subnarratives: Sequence[Iterable[str]],
+) -> tuple[NarrativeThresholds, float]:
+    """Pick the thresholds maximising coarse + fine samples-F1 on out-of-fold scores.
+
+    The "Other" decision is independent of the other two thresholds, so each
+    (relative, sub) pair is decoded once and every "other" threshold is then a
+    vectorised choice per article.
+    """
+    n = len(gold_narratives)
+    gold_n = [set(g) for g in gold_narratives]
+    gold_s = [set(g) for g in gold_subnarratives]
+    other_f1 = np.array([2.0 if g == {OTHER} else 0.0 for g in gold_n])  # coarse + fine when "Other" is said
+    best = (-1.0, NarrativeThresholds())
+    for relative in THRESHOLD_GRID["relative"]:
+        for sub in THRESHOLD_GRID["sub"]:
+            labelled = np.zeros(n)
+            probe = NarrativeThresholds(other=2.0, relative=relative, sub=sub)
+            for i in range(n):
+                pred = model.decide(scores, i, probe)
+                labelled[i] = samples_f1([gold_n[i]], [pred.narrative_labels]) + samples_f1(
+                    [gold_s[i]], [pred.subnarrative_labels]
+                )
+            for other in THRESHOLD_GRID["other"]:
+                total = float(np.where(scores.other >= other, other_f1, labelled).mean())
+                if total > best[0] + 1e-9:
+                    best = (total, NarrativeThresholds(other=other, relative=relative, sub=sub))
+    return best[1], best[0] / 2
+
+
+# ---------------------------------------------------------------------------
+# Entity roles
+
+
+# spaCy's entity labels as spinlens entity types (see core.model.EntityType).
+SPACY_ENTITY_TYPES = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+ENTITY_TYPES = ("person", "organisation", "place", "group")
+_WINDOW = 6
+_MAX_MATE_SENTENCES = 6
+
+
+def _lemmas(span: Iterable[Any], skip: set[str]) -> list[str]:
+    words = []
+    for token in span:
+        if token.is_punct or token.is_space:
+            continue
+        lemma = token.lemma_.lower()
+        if lemma not in skip:
+            words.append(lemma)
+    return words
+
+
+def mention_span(doc: Doc, start: int, end: int) -> SpacySpan:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        raise ModelError(f"no token covers characters {start}..{end} of the parsed text")
+    return span
+
+
+def mention_features(
+    doc: Doc,
+    start: int,
+    end: int,
+    mates: Sequence[tuple[int, int]] = (),
+    domain: str | None = None,
+) -> list[str]:
+    """What the words around one mention say about how it is cast.
+
+    ``mates`` are the other mentions of the same entity: the sentences they sit
+    in are added as a weaker, separately named bag of words, since an article
+    casts an entity over several sentences.
+    """
+    span = mention_span(doc, start, end)
+    name = doc.text[start:end].lower()
+    own_words = set(re.findall(r"\w+", name))
+    sentence = span.sent
+    feats = ["ent=" + "_".join(name.split())]
+    feats += ["ew=" + w for w in own_words]
+    feats += ["s=" + w for w in _lemmas(sentence, own_words)]
+    left = doc[max(sentence.start, span.start - _WINDOW) : span.start]
+    right = doc[span.end : min(sentence.end, span.end + _WINDOW)]
+    feats += ["l=" + w for w in _lemmas(left, own_words)]
+    feats += ["r=" + w for w in _lemmas(right, own_words)]
+    root = span.root
+    head = root.head
+    feats.append("dep=" + root.dep_)
+    feats.append("head=" + head.lemma_.lower())
+    feats.append(f"dh={root.dep_}_{head.lemma_.lower()}")
+    if root.dep_ == "pobj":
+        feats.append(f"pp={head.lemma_.lower()}_{head.head.lemma_.lower()}")
+    if domain:
+        feats.append("dom=" + domain)
+    seen = {sentence.start}
+    for mate_start, mate_end in mates:
+        if len(seen) > _MAX_MATE_SENTENCES:
+            break
+        mate = doc.char_span(mate_start, mate_end, alignment_mode="expand")
+        if mate is None or len(mate) == 0 or mate.sent.start in seen:
+            continue
+        seen.add(mate.sent.start)
+        feats += ["a=" + w for w in _lemmas(mate.sent, own_words)]
+    return feats
+
+
+def entity_occurrences(text: str, entity: str) -> list[tuple[int, int]]:
+    """Where the entity's exact name appears as a whole word (the mates of a listed mention)."""
+    if not entity.strip():
+        return []
+    pattern = re.compile(r"(?<!\w)" + re.escape(entity) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def salience_features(
+    text_length: int,
+    entity_type: str,
+    mentions: Sequence[tuple[int, int]],
+    first_line_end: int,
+    sentence_count: int,
+    mention_sentences: int,
+    name: str,
+) -> list[float]:
+    """Dense description of how prominent an entity is in its article."""
+    first = min(s for s, _ in mentions) if mentions else text_length
+    return [
+        float(np.log1p(len(mentions))),
+        first / max(text_length, 1),
+        1.0 if any(s < first_line_end for s, _ in mentions) else 0.0,
+        mention_sentences / max(sentence_count, 1),
+        float(len(name.split())),
+        *[1.0 if entity_type == t else 0.0 for t in ENTITY_TYPES],
+    ]
+
+
+@dataclass
+class DenseLogistic:
+    """A logistic regression on standardised dense features."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        Z = (np.asarray(X, dtype=np.float64) - self.mean) / self.scale
+        return sigmoid(Z @ self.coef + self.intercept)
+
+    @classmethod
+    def fit(cls, X: np.ndarray, y: np.ndarray, *, C: float, seed: int) -> DenseLogistic:
+        X = np.asarray(X, dtype=np.float64)
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        scale[scale == 0] = 1.0
+        if len(set(y.tolist())) < 2:
+            return cls(mean, scale, np.zeros(X.shape[1]), _NEVER if not y.any() else -_NEVER)
+        model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced", random_state=seed)
+        model.fit((X - mean) / scale, y)
+        return cls(mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        arrays[f"{prefix}.mean"] = self.mean
+        arrays[f"{prefix}.scale"] = self.scale
+        arrays[f"{prefix}.coef"] = self.coef
+        return {"intercept": self.intercept}
+
+    @classmethod
+    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> DenseLogistic:
+        return cls(
+            np.asarray(arrays[f"{prefix}.mean"]),
+            np.asarray(arrays[f"{prefix}.scale"]),
+            np.asarray(arrays[f"{prefix}.coef"]),
+            float(meta["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class RolePrediction:
+    main: str
+    main_probability: float
+    fine: tuple[str, ...]
+    fine_probability: float
+    distribution: dict[str, float]  # main role -> probability
+
+
+@dataclass
+class RoleModel:
+    encoder: TfidfEncoder
+    main: LinearHeads
+    fine: dict[str, LinearHeads]  # per main role
+    salience: DenseLogistic
+    salience_threshold: float
+
+    @classmethod
+    def fit(
+        cls,
+        features: Sequence[Sequence[str]],
+        mains: Sequence[str],
+        fines: Sequence[Sequence[str]],
+        salience_X: np.ndarray,
+        salience_y: np.ndarray,
+        *,
+        seed: int,
+        salience_threshold: float = 0.5,
+    ) -> RoleModel:
+        texts = [" ".join(f) for f in features]
+        encoder = TfidfEncoder.fit(texts, ROLE_TFIDF)
+        X = encoder.transform(texts)
+        main = fit_softmax_head(X, list(mains), MAIN_ROLES, C=ROLE_C, seed=seed)
+        # A mention with several fine roles trains on its first (alphabetically, for
+        # determinism): one in ten mentions has two, and predicting one is the safer bet.
+        first_fine = [sorted(f)[0] for f in fines]
+        fine: dict[str, LinearHeads] = {}
+        for role in MAIN_ROLES:
+            rows = [i for i, m in enumerate(mains) if m == role]
+            labels = FINE_ROLES_BY_MAIN[role]
+            if not rows:
+                fine[role] = LinearHeads(
+                    list(labels),
+                    np.zeros((len(labels), X.shape[1])),
+                    np.where(np.arange(len(labels)) == 0, 0.0, _NEVER),
+                )
+                continue
+            fine[role] = fit_softmax_head(X[rows], [first_fine[i] for i in rows], labels, C=ROLE_C, seed=seed)
+        salience = DenseLogistic.fit(salience_X, salience_y, C=SALIENCE_C, seed=seed)
+        return cls(encoder, main, fine, salience, salience_threshold)
+
+    def predict(self, features: Sequence[Sequence[str]]) -> list[RolePrediction]:
+        if not features:
+            return []
+        X = self.encoder.transform([" ".join(f) for f in features])
+        return self.predict_matrix(X)
+
+    def distributions(self, features: Sequence[Sequence[str]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Main-role distributions and, per main role, fine-role distributions for each mention."""
+        X = self.encoder.transform([" ".join(f) for f in features])
+        return self.main.distribution(X), {role: head.distribution(X) for role, head in self.fine.items()}
+
+    def predict_matrix(self, X: sparse.spmatrix) -> list[RolePrediction]:
+        P = self.main.distribution(X)
+        fine = {role: head.distribution(X) for role, head in self.fine.items()}
+        return [self.combine(P[i], {role: f[i] for role, f in fine.items()}) for i in range(P.shape[0])]
+
+    def combine(self, main_probs: np.ndarray, fine_probs: Mapping[str, np.ndarray]) -> RolePrediction:
+        k = int(np.argmax(main_probs))
+        main = self.main.labels[k]
+        head = self.fine[main]
+        f = fine_probs[main]
+        j = int(np.argmax(f))
+        return RolePrediction(
+            main=main,
+            main_probability=float(main_probs[k]),
+            fine=(head.labels[j],),
+            fine_probability=float(f[j]),
+            distribution={label: float(p) for label, p in zip(self.main.labels, main_probs, strict=True)},
+        )
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        return {
+            "encoder": self.encoder.save(f"{prefix}.tfidf", arrays),
+            "main": self.main.save(f"{prefix}.main", arrays),
+            "fine": {role: head.save(f"{prefix}.fine.{role}", arrays) for role, head in self.fine.items()},
+            "salience": self.salience.save(f"{prefix}.salience", arrays),
+            "salience_threshold": self.salience_threshold,
+        }
+
+    @classmethod
+    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> RoleModel:
+        return cls(
+            encoder=TfidfEncoder.load(f"{prefix}.tfidf", meta["encoder"], arrays),
+            main=LinearHeads.load(f"{prefix}.main", meta["main"], arrays),
+            fine={
+                role: LinearHeads.load(f"{prefix}.fine.{role}", m, arrays) for role, m in meta["fine"].items()
+            },
+            salience=DenseLogistic.load(f"{prefix}.salience", meta["salience"], arrays),
+            salience_threshold=float(meta["salience_threshold"]),
+        )
+
+
+# ---------------------------------------------------------------------------
+# The pair, saved and loaded together
+
+
+@dataclass
+class Semeval2025Models:
+    narratives: NarrativeModel
+    roles: RoleModel
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, out_dir: Path, card: Mapping[str, Any]) -> Path:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        arrays: Arrays = {}
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "narratives": self.narratives.save("narratives", arrays),
+            "roles": self.roles.save("roles", arrays),
+        }
+        np.savez_compressed(out_dir / WEIGHTS_FILE, allow_pickle=False, **arrays)
+        full_card = {**dict(card), "format_version": FORMAT_VERSION, "meta": meta}
+        (out_dir / CARD_FILE).write_text(
+            json.dumps(full_card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        self.card = full_card
+        return out_dir
+
+
+def load_semeval2025(models_dir: Path | None = None) -> Semeval2025Models:
+    """Load the narrative and role models from ``models_dir`` (default: the shipped ones).
+
+    ``models_dir`` may also be a models root holding one folder per task, as
+    ``spinlens train`` writes it; its ``semeval2025/`` folder is then used.
+    """
+    directory = Path(models_dir) if models_dir is not None else SHIPPED_DIR
+    if (directory / SHIPPED_DIR.name / CARD_FILE).is_file():
+        directory = directory / SHIPPED_DIR.name
+    card_file = directory / CARD_FILE
+    weights_file = directory / WEIGHTS_FILE
+    if not card_file.is_file() or not weights_file.is_file():
+        raise ModelError(
+            f"no SemEval-2025 models in {directory} (need {CARD_FILE} and {WEIGHTS_FILE}); "
+            "train them with `spinlens train semeval2025`"
+        )
+    stat = weights_file.stat()
+    return _load_cached(directory.resolve(), (stat.st_mtime, stat.st_size, card_file.stat().st_mtime))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: Path, stamp: tuple[float, int, float]) -> Semeval2025Models:
+    # The stamp is part of the key so that a retrained folder is read again.
+    card_file = directory / CARD_FILE
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{card_file} is not valid JSON: {exc}") from exc
+    if not isinstance(card, dict) or card.get("format_version") != FORMAT_VERSION or "meta" not in card:
+        raise ModelError(
+            f"{card_file} was not written by this SemEval-2025 model format (version {FORMAT_VERSION})"
+        )
+    try:
+        with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as handle:
+            arrays = {key: handle[key] for key in handle.files}
+        meta = card["meta"]
+        return Semeval2025Models(
+            narratives=NarrativeModel.load("narratives", meta["narratives"], arrays),
+            roles=RoleModel.load("roles", meta["roles"], arrays),
+            card=card,
+        )
+    except ModelError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"the SemEval-2025 models in {directory} are corrupt: {exc}") from exc

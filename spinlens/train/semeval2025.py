@@ -1,0 +1,342 @@
+"""Training the SemEval-2025 narrative and entity-role models.
+
+Deterministic for a given seed: folds are drawn with a seeded generator, the
+solvers are seeded, and nothing depends on file-system order. Thresholds are
+tuned on inner folds of whatever data is being trained on, so when this runs
+inside cross-validation the evaluation fold is never seen.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from spinlens.core.errors import DataError
+from spinlens.datasets.semeval2025 import OTHER, Semeval2025Document, Taxonomy, load_semeval2025
+from spinlens.models.semeval2025 import (
+    SALIENCE_C,
+    SPACY_ENTITY_TYPES,
+    DenseLogistic,
+    NarrativeModel,
+    NarrativeScores,
+    NarrativeThresholds,
+    RoleModel,
+    Semeval2025Models,
+    entity_occurrences,
+    mention_features,
+    salience_features,
+    tune_thresholds,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+Progress = Callable[[str], None] | None
+INNER_FOLDS = 4
+
+
+def _say(progress: Progress, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def document_folds(strata: Sequence[str], folds: int, seed: int) -> list[int]:
+    """Assign each document a fold so that every stratum is spread evenly over the folds.
+
+    Strata are e.g. ``"UA/other/roles"``: the domain, whether the article has any
+    narrative and whether it has role annotations, so each fold looks like the whole.
+    """
+    if folds < 2:
+        raise ValueError("cross-validation needs at least 2 folds")
+    rng = np.random.default_rng(seed)
+    by_stratum: dict[str, list[int]] = defaultdict(list)
+    for i, stratum in enumerate(strata):
+        by_stratum[stratum].append(i)
+    assignment = [0] * len(strata)
+    offset = 0
+    for stratum in sorted(by_stratum):
+        members = by_stratum[stratum]
+        order = rng.permutation(len(members))
+        for rank, k in enumerate(order):
+            assignment[members[k]] = (offset + rank) % folds
+        offset += len(members)
+    return assignment
+
+
+def document_stratum(doc: Semeval2025Document) -> str:
+    other = "other" if set(doc.narratives) <= {OTHER} else "narrative"
+    return f"{doc.domain}/{other}/{'roles' if doc.mentions else 'no-roles'}"
+
+
+# ---------------------------------------------------------------------------
+# Narratives
+
+
+def _narrative_inputs(docs: Sequence[Semeval2025Document]) -> tuple[list[str], list[bool]]:
+    return [d.text for d in docs], [d.domain == "CC" for d in docs]
+
+
+def _fit_narratives_plain(
+    docs: Sequence[Semeval2025Document],
+    taxonomy: Taxonomy,
+    seed: int,
+    thresholds: NarrativeThresholds | None = None,
+) -> NarrativeModel:
+    texts, climate = _narrative_inputs(docs)
+    return NarrativeModel.fit(
+        texts,
+        climate,
+        [d.narratives for d in docs],
+        [d.subnarratives for d in docs],
+        taxonomy.subnarratives,
+        seed=seed,
+        thresholds=thresholds,
+    )
+
+
+def fit_narrative_model(
+    docs: Sequence[Semeval2025Document], taxonomy: Taxonomy, seed: int, progress: Progress = None
+) -> tuple[NarrativeModel, dict[str, Any]]:
+    """Fit on ``docs``, with thresholds tuned on out-of-fold scores of ``docs`` themselves."""
+    docs = [d for d in docs if d.narratives]
+    if len(docs) < 2 * INNER_FOLDS:
+        raise DataError(f"need at least {2 * INNER_FOLDS} articles with narrative labels, got {len(docs)}")
+    assignment = document_folds([document_stratum(d) for d in docs], INNER_FOLDS, seed)
+    probe = _fit_narratives_plain(docs[:2], taxonomy, seed)  # only for the label layout
+    oof = NarrativeScores.empty(len(docs), len(probe.narratives.labels), len(probe.subnarratives.labels))
+    for fold in range(INNER_FOLDS):
+        _say(progress, f"narratives: inner fold {fold + 1}/{INNER_FOLDS}")
+        train_rows = [i for i, f in enumerate(assignment) if f != fold]
+        test_rows = [i for i, f in enumerate(assignment) if f == fold]
+        model = _fit_narratives_plain([docs[i] for i in train_rows], taxonomy, seed)
+        oof.put(test_rows, model.scores([docs[i].text for i in test_rows]))
+    _say(progress, "narratives: tuning thresholds")
+    thresholds, inner_f1 = tune_thresholds(
+        probe, oof, [d.narratives for d in docs], [d.subnarratives for d in docs]
+    )
+    model = _fit_narratives_plain(docs, taxonomy, seed, thresholds)
+    return model, {"inner_cv_mean_samples_f1": round(inner_f1, 4), "thresholds": thresholds.to_dict()}
+
+
+# ---------------------------------------------------------------------------
+# Roles
+
+
+def parse_documents(
+    docs: Sequence[Semeval2025Document], nlp: Language, progress: Progress = None
+) -> dict[str, Doc]:
+    """spaCy parses of the documents that carry role annotations (parsed once, reused by every fold)."""
+    role_docs = [d for d in docs if d.mentions]
+    _say(progress, f"roles: parsing {len(role_docs)} articles with spaCy")
+    return {
+        d.id: parsed
+        for d, parsed in zip(role_docs, nlp.pipe([d.text for d in role_docs], batch_size=16), strict=True)
+    }
+
+
+@dataclass
+class RoleExamples:
+    features: list[list[str]]
+    mains: list[str]
+    fines: list[tuple[str, ...]]
+    doc_ids: list[str]
+
+
+def role_examples(
+    docs: Sequence[Semeval2025Document], parsed: dict[str, Doc], domains: dict[str, str] | None = None
+) -> RoleExamples:
+    """One example per gold mention; ``domains`` overrides the documents' own (e.g. predicted ones)."""
+    out = RoleExamples([], [], [], [])
+    for doc in docs:
+        if not doc.mentions:
+            continue
+        spacy_doc = parsed[doc.id]
+        domain = (domains or {}).get(doc.id, doc.domain)
+        for mention in doc.mentions:
+            mates = [
+                o for o in entity_occurrences(doc.text, mention.entity) if o != (mention.start, mention.end)
+            ]
+            out.features.append(mention_features(spacy_doc, mention.start, mention.end, mates, domain))
+            out.mains.append(mention.main)
+            out.fines.append(mention.fine)
+            out.doc_ids.append(doc.id)
+    return out
+
+
+def _entity_key(text: str) -> str:
+    key = text.lower().strip()
+    key = re.sub(r"^the\s+", "", key)
+    return re.sub(r"['’]s$", "", key)
+
+
+def salience_candidates(
+    doc: Semeval2025Document, spacy_doc: Doc
+) -> tuple[list[list[float]], list[int], list[str]]:
+    """spaCy's named entities of one article, grouped by name; positive when annotators cast any mention."""
+    groups: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for ent in spacy_doc.ents:
+        entity_type = SPACY_ENTITY_TYPES.get(ent.label_)
+        if entity_type is not None:
+            groups[_entity_key(ent.text)].append((ent.start_char, ent.end_char, entity_type))
+    first_line_end = doc.text.find("\n") if "\n" in doc.text else len(doc.text)
+    sentence_starts = [s.start_char for s in spacy_doc.sents]
+    X: list[list[float]] = []
+    y: list[int] = []
+    keys: list[str] = []
+    for key, mentions in sorted(groups.items()):
+        spans = [(s, e) for s, e, _ in mentions]
+        types = [t for _, _, t in mentions]
+        entity_type = max(sorted(set(types)), key=types.count)
+        in_sentences = {int(np.searchsorted(sentence_starts, s, side="right")) for s, _ in spans}
+        X.append(
+            salience_features(
+                len(doc.text),
+                entity_type,
+                spans,
+                first_line_end,
+                len(sentence_starts),
+                len(in_sentences),
+                key,
+            )
+        )
+        cast = any(m.start < e and s < m.end for s, e in spans for m in doc.mentions)
+        y.append(int(cast))
+        keys.append(key)
+    return X, y, keys
+
+
+def _fit_roles_plain(
+    examples: RoleExamples, salience_X: np.ndarray, salience_y: np.ndarray, seed: int, threshold: float = 0.5
+) -> RoleModel:
+    return RoleModel.fit(
+        examples.features,
+        examples.mains,
+        examples.fines,
+        salience_X,
+        salience_y,
+        seed=seed,
+        salience_threshold=threshold,
+    )
+
+
+def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    best = (0.5, -1.0)
+    for threshold in np.arange(0.3, 0.951, 0.025):
+        predicted = probabilities >= threshold
+        tp = float((predicted & (labels == 1)).sum())
+        if tp == 0:
+            continue
+        precision = tp / predicted.sum()
+        recall = tp / (labels == 1).sum()
+        f1 = 2 * precision * recall / (precision + recall)
+        if f1 > best[1] + 1e-9:
+            best = (round(float(threshold), 3), f1)
+    return best
+
+
+def fit_role_model(
+    docs: Sequence[Semeval2025Document], parsed: dict[str, Doc], seed: int, progress: Progress = None
+) -> tuple[RoleModel, dict[str, Any]]:
+    """Fit the role classifiers and the salience model; its threshold comes from inner folds."""
+    role_docs = [d for d in docs if d.mentions]
+    if len(role_docs) < INNER_FOLDS:
+        raise DataError(f"need at least {INNER_FOLDS} articles with role annotations, got {len(role_docs)}")
+    examples = role_examples(role_docs, parsed)
+    per_doc = [salience_candidates(d, parsed[d.id]) for d in role_docs]
+    salience_X = np.array([x for X, _, _ in per_doc for x in X], dtype=np.float64)
+    salience_y = np.array([v for _, y, _ in per_doc for v in y], dtype=int)
+    salience_doc = [i for i, (X, _, _) in enumerate(per_doc) for _ in X]
+    assignment = document_folds([document_stratum(d) for d in role_docs], INNER_FOLDS, seed)
+    oof = np.zeros(len(salience_y))
+    _say(progress, "roles: tuning the salience threshold on inner folds")
+    for fold in range(INNER_FOLDS):
+        rows = np.array([assignment[k] != fold for k in salience_doc])
+        if rows.all() or not rows.any():
+            continue
+        salience = DenseLogistic.fit(salience_X[rows], salience_y[rows], C=SALIENCE_C, seed=seed)
+        oof[~rows] = salience.probabilities(salience_X[~rows])
+    threshold, f1 = _best_f1_threshold(oof, salience_y)
+    _say(progress, "roles: final fit")
+    model = _fit_roles_plain(examples, salience_X, salience_y, seed, threshold)
+    return model, {
+        "salience_threshold": threshold,
+        "salience_inner_cv_f1": round(f1, 4),
+        "salience_candidates": len(salience_y),
+        "salience_positive_share": round(float(salience_y.mean()), 4) if len(salience_y) else 0.0,
+        "mentions": len(examples.mains),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Both, and the command
+
+
+def fit_models(
+    docs: Sequence[Semeval2025Document],
+    taxonomy: Taxonomy,
+    parsed: dict[str, Doc],
+    seed: int = 13,
+    progress: Progress = None,
+) -> tuple[Semeval2025Models, dict[str, Any]]:
+    narratives, narrative_info = fit_narrative_model(docs, taxonomy, seed, progress)
+    roles, role_info = fit_role_model(docs, parsed, seed, progress)
+    return Semeval2025Models(narratives, roles), {"narratives": narrative_info, "roles": role_info}
+
+
+def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Progress = None) -> Path:
+    """Cross-validate (for the model card), then fit on all of ``data_dir`` and write to ``out_dir``."""
+    import platform
+
+    import sklearn
+
+    from spinlens.evaluate.semeval2025 import cross_validate_loaded
+    from spinlens.nlp.spacy_model import load_spacy
+
+    started = _dt.datetime.now(_dt.UTC)
+    data = load_semeval2025(Path(data_dir))
+    _say(progress, f"read {len(data.documents)} documents from {data_dir}")
+    parsed = parse_documents(data.documents, load_spacy(), progress)
+    report = cross_validate_loaded(data, parsed, folds=5, seed=seed, progress=progress)
+    _say(progress, "fitting on all documents")
+    models, info = fit_models(data.documents, data.taxonomy, parsed, seed, progress)
+    out_dir = Path(out_dir)
+    card = {
+        "task": "SemEval-2025 Task 10, English: subtask 2 (narratives) and subtask 1 (entity roles)",
+        "data": {
+            "path": str(Path(data_dir)),
+            "documents": len(data.documents),
+            "documents_with_narratives": len(data.narrative_documents),
+            "documents_with_roles": len(data.role_documents),
+            "mentions": sum(len(d.mentions) for d in data.documents),
+            "repaired_offsets": data.repaired_offsets,
+        },
+        "date": started.date().isoformat(),
+        "training_seconds": round((_dt.datetime.now(_dt.UTC) - started).total_seconds(), 1),
+        "seed": seed,
+        "python": platform.python_version(),
+        "scikit_learn": sklearn.__version__,
+        "labels": {
+            "narratives": models.narratives.narratives.labels,
+            "subnarratives": models.narratives.subnarratives.labels,
+            "main_roles": models.roles.main.labels,
+            "fine_roles": {role: head.labels for role, head in models.roles.fine.items()},
+        },
+        "thresholds": {
+            "narratives": models.narratives.thresholds.to_dict(),
+            "salience": models.roles.salience_threshold,
+        },
+        "training": info,
+        "metrics": report.to_dict(),
+        "licence": "Trained on SemEval-2025 Task 10 data; use under the task's data terms.",
+    }
+    path = models.save(out_dir, card)
+    _say(progress, f"wrote {path}")
+    return path

@@ -1,0 +1,684 @@
+"""The browser pages: analyse, article view, library, overview and login, rendered on the server.
+
+Article text and everything derived from it is hostile input. It reaches the
+page only through Jinja's autoescaping or ``markupsafe`` (:func:`article_markup`
+escapes every piece it joins), or as JSON inside a non-executed
+``<script type="application/json">`` block that the static scripts read with
+``JSON.parse`` and write with ``textContent``. No page has inline script or
+style, so the Content-Security-Policy can forbid both.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup, escape
+from starlette.datastructures import FormData, UploadFile
+
+from spinlens.core import settings as core_settings
+from spinlens.core.errors import InputError
+from spinlens.core.model import Analysis, Finding
+from spinlens.core.settings import humanise
+from spinlens.report import render
+from spinlens.report.spans import assign_lanes, display_safe, highlighted, segments
+from spinlens.report.summary import (
+    FAMILIES,
+    FAMILY_COLOURS,
+    SOURCE_CLASS_COLOURS,
+    SOURCE_CLASS_NAMES,
+    by_score,
+    excerpt,
+    family_of,
+    family_slug,
+    genre_of,
+    line_of,
+    roles_text,
+    sourcing_overview,
+    top_entities,
+)
+from spinlens.store.repository import MAX_PER_PAGE, LibraryQuery, StoredAnalysis
+from spinlens.web.api import library_query
+from spinlens.web.security import (
+    CSRF_FIELD,
+    TOKEN_COOKIE,
+    csrf_token_for,
+    csrf_valid,
+    is_authorised,
+    issue_csrf_cookie,
+    token_matches,
+)
+from spinlens.web.service import Service
+from spinlens.web.settings import WebSettings
+
+router = APIRouter(include_in_schema=False)
+
+TEMPLATES = Path(__file__).parent / "templates"
+UPLOAD_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+MAX_URL_CHARS = 2048
+MAX_TITLE_CHARS = 1000
+# Lanes beyond this share the deepest underline; more stacked layers would not be readable anyway.
+MAX_LANES = 6
+LANE_STEP_PX = 4
+TOKEN_COOKIE_MAX_AGE = 30 * 24 * 3600
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its file name: all of them are HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+templates = Jinja2Templates(env=_environment())
+templates.env.filters["humanise"] = humanise
+templates.env.filters["excerpt"] = excerpt
+
+
+# -- helpers shared by every page -----------------------------------------------------------------
+
+
+def _settings(request: Request) -> WebSettings:
+    web_settings: WebSettings = request.app.state.settings
+    return web_settings
+
+
+def _service(request: Request) -> Service:
+    svc: Service = request.app.state.service
+    return svc
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """Render a page template with what the layout needs (CSRF token, sign-in state)."""
+    web_settings = _settings(request)
+    base = {
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token_for(request),
+        "needs_token": web_settings.requires_token,
+        "signed_in": web_settings.requires_token and is_authorised(request, web_settings),
+        "path": request.url.path,
+    }
+    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    issue_csrf_cookie(request, response)
+    # Pages show stored analyses that can be deleted; a cached copy would show them after deletion.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The HTML error page (JSON clients get ``{"detail": ...}`` from the app's handlers instead)."""
+    next_path = request.url.path if request.method == "GET" else "/"
+    return page(request, "error.html", {"status": status, "message": message, "next": next_path}, status)
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _check_form(request: Request, form: FormData) -> None:
+    """CSRF first (a forged post learns nothing), then the token when this server needs one."""
+    if not csrf_valid(request, form.get(CSRF_FIELD)):
+        raise HTTPException(
+            403, "this form has expired or was sent from another site: reload the page and try again"
+        )
+    if not is_authorised(request, _settings(request)):
+        raise HTTPException(401, "this server needs a token for changes: sign in first")
+
+
+async def _read_form(request: Request) -> FormData:
+    # Starlette's default part limit (1 MiB) is below the longest text we accept; the body limit still holds.
+    return await request.form(max_files=1, max_fields=20, max_part_size=_settings(request).max_body_bytes)
+
+
+def _field(form: FormData, name: str, limit: int) -> str:
+    value = form.get(name)
+    if value is None or isinstance(value, UploadFile):
+        return ""
+    if len(value) > limit:
+        raise InputError(f"the {name} is longer than {limit:,} characters")
+    return value
+
+
+def _http_url(url: str | None) -> str | None:
+    """The URL if it can safely be a link (http or https), else None: ``javascript:`` stays text."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths: ``//evil.example`` and ``https://...`` would leave the site."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+# -- analyse ----------------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def analyse_page(request: Request) -> HTMLResponse:
+    web_settings = _settings(request)
+    recent = _service(request).store.library(LibraryQuery(per_page=5))
+    return page(
+        request,
+        "analyse.html",
+        {
+            "max_file": _size(core_settings.MAX_INPUT_BYTES),
+            "max_chars": f"{core_settings.MAX_TEXT_CHARS:,}",
+            "max_chars_value": core_settings.MAX_TEXT_CHARS,
+            "max_body": _size(web_settings.max_body_bytes),
+            "timeout": f"{web_settings.analysis_timeout:g}",
+            "upload_suffixes": ", ".join(sorted(UPLOAD_FORMATS)),
+            "recent": recent.items,
+        },
+    )
+
+
+def _size(n_bytes: int) -> str:
+    mib = n_bytes / (1 << 20)
+    return f"{mib:g} MiB" if mib == int(mib) else f"{mib:.2f} MiB"
+
+
+async def _job_from_form(form: FormData) -> dict[str, Any]:
+    """The analysis request a form describes: exactly one of pasted text, a URL or an uploaded file."""
+    source = _field(form, "source", 10)
+    title = _field(form, "title", MAX_TITLE_CHARS).strip() or None
+    job: dict[str, Any] = {"title": title, "allow_non_english": form.get("allow_non_english") == "on"}
+    upload = form.get("file")
+    if source == "file" or (not source and isinstance(upload, UploadFile) and upload.filename):
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InputError("choose a file to upload")
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in UPLOAD_FORMATS:
+            raise InputError(f"{upload.filename!r} is not a .txt, .md or .html file")
+        limit = core_settings.MAX_INPUT_BYTES
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise HTTPException(413, f"the file is larger than the limit of {_size(limit)}")
+        return {**job, "data": data, "fmt": UPLOAD_FORMATS[suffix], "name": Path(upload.filename).name}
+    if source == "url" or (not source and form.get("url")):
+        url = _field(form, "url", MAX_URL_CHARS).strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise InputError("give a web address starting with http:// or https://")
+        return {**job, "url": url}
+    text = _field(form, "text", core_settings.MAX_TEXT_CHARS)
+    if not text.strip():
+        raise InputError("paste the article's text first")
+    return {**job, "text": text}
+
+
+@router.post("/analyse")
+async def analyse_submit(request: Request) -> Response:
+    """Analyse, store and go to the article. Scripts ask for JSON; a plain form post gets a redirect."""
+    form = await _read_form(request)
+    _check_form(request, form)
+    job = await _job_from_form(form)
+    outcome = await _service(request).analyse(job, keep=True)
+    location = f"/articles/{outcome.article_id}"
+    if _wants_json(request):
+        return JSONResponse(
+            {"article_id": outcome.article_id, "cached": outcome.cached, "location": location}
+        )
+    return RedirectResponse(location, status_code=303)
+
+
+# -- article view -----------------------------------------------------------------------------------
+
+ArticleId = Annotated[int, PathParam(ge=1, le=2**62)]
+
+
+def _stored(request: Request, article_id: int) -> StoredAnalysis:
+    stored = _service(request).store.get_article(article_id)
+    if stored is None:
+        raise HTTPException(
+            404, f"there is no article {article_id} in the library (it may have been deleted)"
+        )
+    return stored
+
+
+def _title(analysis: Analysis) -> str:
+    """The article's title, else its first line (as the library lists it)."""
+    article = analysis.article
+    if article.title and article.title.strip():
+        return article.title.strip()
+    first_line = next((line for line in article.text.split("\n") if line.strip()), "")
+    return excerpt(first_line, 200) or "Untitled article"
+
+
+def _finding_css(finding: Finding) -> str:
+    if finding.kind == "technique":
+        return f"t fam-{family_slug(family_of(finding))}"
+    return f"s src-{finding.label.replace('_', '-')}"
+
+
+def _finding_name(finding: Finding) -> str:
+    if finding.kind == "technique":
+        return humanise(finding.label)
+    return "source: " + SOURCE_CLASS_NAMES.get(finding.label, finding.label)
+
+
+def _facts(finding: Finding) -> list[list[str]]:
+    facts: list[list[str]] = []
+    details = finding.details if isinstance(finding.details, dict) else {}
+    if finding.kind == "technique":
+        facts.append(["Technique", finding.label])
+        facts.append(["Family", family_of(finding)])
+        line = line_of(finding)
+        if line is not None:
+            facts.append(["Line", str(line)])
+        cues = details.get("cues")
+        if isinstance(cues, list) and cues:
+            facts.append(["Cues", ", ".join(str(c) for c in cues)])
+    else:
+        facts.append(["Class", SOURCE_CLASS_NAMES.get(finding.label, finding.label)])
+        if details.get("mode"):
+            facts.append(["Mode", str(details["mode"]).replace("_", " ")])
+        for key in ("speaker", "cue"):
+            value = details.get(key)
+            if isinstance(value, dict) and value.get("text"):
+                facts.append([key.capitalize(), str(value["text"])])
+    facts.append(["Score", f"{finding.score:.2f}"])
+    facts.append(["Characters", f"{finding.start}–{finding.end}"])
+    facts.append(["Analyser", finding.analyser])
+    return facts
+
+
+def article_markup(analysis: Analysis) -> Markup:
+    """The article text with one nested ``<span>`` per highlighted finding covering each segment.
+
+    Spans are cut at every finding boundary (report/spans.py), so overlapping
+    findings are all drawn; each finding keeps its lane, and deeper lanes draw
+    their underline lower, so overlaps stay visible.
+    """
+    findings = analysis.findings
+    order = highlighted(analysis)
+    lanes = assign_lanes(findings, order)
+    parts: list[Markup] = []
+    for segment in segments(analysis.article.text, findings, order, lanes):
+        text = escape(display_safe(segment.text))
+        if not segment.covering:
+            parts.append(text)
+            continue
+        ids = " ".join(str(i) for i in segment.covering)
+        innermost = segment.covering[-1]
+        opening: list[Markup] = []
+        for index in segment.covering:
+            finding = findings[index]
+            css = f"hl {_finding_css(finding)} lane-{min(lanes[index], MAX_LANES - 1)}"
+            anchor = Markup(' id="f{}"').format(index) if finding.start == segment.start else Markup("")
+            clickable = (
+                Markup(' data-fids="{}" tabindex="0" role="button"').format(ids)
+                if index == innermost
+                else Markup("")
+            )
+            title = f"{_finding_name(finding)} ({finding.score:.2f}): {finding.reason}"
+            opening.append(
+                Markup('<span class="{}" data-fid="{}" title="{}"{}{}>').format(
+                    css, index, display_safe(title), anchor, clickable
+                )
+            )
+        parts.append(Markup("").join(opening) + text + Markup("</span>" * len(opening)))
+    return Markup("").join(parts)
+
+
+def findings_json(analysis: Analysis) -> Markup:
+    """The details of every highlighted finding for the page's script, safe inside ``<script>``."""
+    data = {
+        str(index): {
+            "name": _finding_name(finding),
+            "reason": finding.reason,
+            "text": finding.text,
+            "css": _finding_css(finding).split(" ", 1)[1],
+            "facts": _facts(finding),
+        }
+        for index in highlighted(analysis)
+        for finding in [analysis.findings[index]]
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    # "</script>" or "<!--" inside a string would end or confuse the element; \u escapes keep the JSON equal.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _filters(analysis: Analysis) -> list[dict[str, Any]]:
+    families = Counter(family_of(f) for f in analysis.findings_of("technique"))
+    classes = Counter(f.label for f in analysis.findings_of("sourcing"))
+    rows = [
+        {
+            "toggle": f"fam-{family_slug(name)}",
+            "name": name,
+            "count": families[name],
+            "swatch": f"t fam-{family_slug(name)}",
+        }
+        for name in FAMILIES
+        if families[name]
+    ]
+    rows += [
+        {
+            "toggle": f"src-{cls.replace('_', '-')}",
+            "name": f"source: {name}",
+            "count": classes[cls],
+            "swatch": f"s src-{cls.replace('_', '-')}",
+        }
+        for cls, name in SOURCE_CLASS_NAMES.items()
+        if classes[cls]
+    ]
+    return rows
+
+
+def _technique_groups(analysis: Analysis) -> list[dict[str, Any]]:
+    by_family: dict[str, list[dict[str, Any]]] = {}
+    for index in highlighted(analysis, ("technique",)):
+        finding = analysis.findings[index]
+        by_family.setdefault(family_of(finding), []).append(
+            {
+                "index": index,
+                "name": humanise(finding.label),
+                "score": finding.score,
+                "quote": excerpt(display_safe(finding.text), 140),
+            }
+        )
+    return [
+        {"family": family, "slug": family_slug(family), "findings": by_family[family]}
+        for family in FAMILIES
+        if family in by_family
+    ]
+
+
+def _sourcing(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each quote or reported statement with its speaker, cue and source class."""
+    rows = []
+    for index in highlighted(analysis, ("sourcing",)):
+        finding = analysis.findings[index]
+        details = finding.details if isinstance(finding.details, dict) else {}
+        speaker, cue = details.get("speaker"), details.get("cue")
+        rows.append(
+            {
+                "index": index,
+                "speaker": speaker.get("text") if isinstance(speaker, dict) else None,
+                "cue": cue.get("text") if isinstance(cue, dict) else None,
+                "mode": str(details.get("mode") or "").replace("_", " "),
+                "class_name": SOURCE_CLASS_NAMES.get(finding.label, finding.label),
+                "slug": finding.label.replace("_", "-"),
+                "claim": excerpt(display_safe(finding.text), 240),
+            }
+        )
+    return rows
+
+
+@router.get("/articles/{article_id}.json")
+def article_json(request: Request, article_id: ArticleId) -> Response:
+    """The analysis exactly as ``spinlens analyze --format json`` writes it."""
+    stored = _stored(request, article_id)
+    return Response(
+        render(stored.analysis, "json"),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="spinlens-article-{article_id}.json"'},
+    )
+
+
+@router.get("/articles/{article_id}/report.html")
+def article_report(request: Request, article_id: ArticleId) -> Response:
+    """The standalone HTML report, as a download (it carries its own, stricter CSP)."""
+    stored = _stored(request, article_id)
+    return Response(
+        render(stored.analysis, "html"),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="spinlens-article-{article_id}.html"'},
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
+    stored = _stored(request, article_id)
+    analysis = stored.analysis
+    article = analysis.article
+    genre = genre_of(analysis)
+    return page(
+        request,
+        "article.html",
+        {
+            "article_id": article_id,
+            "stored": stored,
+            "title": display_safe(_title(analysis)),
+            "link": _http_url(article.url),
+            "url_text": display_safe(article.url or ""),
+            "article": article,
+            "meta": [
+                *([f"published {article.published}"] if article.published else []),
+                f"{len(article.text.split()):,} words",
+                f"language {article.language or 'undetermined'}",
+                f"analysed {stored.created_at:%Y-%m-%d %H:%M} UTC",
+            ],
+            "permalink": str(request.url_for("article_page", article_id=article_id)),
+            "verdict": analysis.verdict,
+            "warnings": analysis.warnings,
+            "genre": genre,
+            "frames": by_score(analysis.labels_of("frame")),
+            "narratives": by_score(analysis.labels_of("narrative")),
+            "subnarratives": by_score(analysis.labels_of("subnarrative")),
+            "filters": _filters(analysis),
+            "article_html": article_markup(analysis),
+            "findings_json": findings_json(analysis),
+            "technique_groups": _technique_groups(analysis),
+            "technique_total": len(analysis.findings_of("technique")),
+            "sourcing_overview": sourcing_overview(analysis),
+            "sourcing": _sourcing(analysis),
+            "entities": [
+                {
+                    "name": e.name,
+                    "type": e.type,
+                    "count": e.count,
+                    "tone": e.tone,
+                    "tone_label": e.tone_label,
+                    "roles": roles_text(e),
+                    "variants": ", ".join(v for v in e.variants if v != e.name),
+                }
+                for e in top_entities(analysis, limit=50)
+            ],
+            "analysers": sorted(analysis.analysers.values()),
+        },
+    )
+
+
+@router.post("/articles/{article_id}/delete")
+async def article_delete(request: Request, article_id: ArticleId) -> Response:
+    form = await _read_form(request)
+    _check_form(request, form)
+    if not _service(request).store.delete_article(article_id):
+        raise HTTPException(404, f"there is no article {article_id} in the library")
+    return RedirectResponse(f"/library?deleted={article_id}", status_code=303)
+
+
+@router.get("/assets/colours.css")
+def colours_css() -> Response:
+    """Highlight colours, generated from the same table the other reports use so they never drift."""
+    return Response(_colours_css(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+@lru_cache(maxsize=1)
+def _colours_css() -> str:
+    rules = []
+    for family in FAMILIES:
+        colour = FAMILY_COLOURS[family][0]
+        slug = family_slug(family)
+        rules.append(f".t.fam-{slug} {{ background: {_rgba(colour, 0.2)}; border-bottom-color: {colour}; }}")
+        rules.append(f".swatch.t.fam-{slug} {{ background: {_rgba(colour, 0.35)}; }}")
+        rules.append(f".finding.fam-{slug} h3, .fam-head.fam-{slug} {{ border-left: 6px solid {colour}; }}")
+        rules.append(
+            f"body.hide-fam-{slug} .hl.t.fam-{slug} {{ background: none; border-bottom-color: transparent; }}"
+        )
+    for source_class, colour in SOURCE_CLASS_COLOURS.items():
+        slug = source_class.replace("_", "-")
+        rules.append(f".s.src-{slug} {{ border-bottom-color: {colour}; }}")
+        rules.append(f".finding.src-{slug} h3 {{ border-left: 6px solid {colour}; }}")
+        rules.append(f".badge.src-{slug} {{ background: {_rgba(colour, 0.15)}; border-color: {colour}; }}")
+        rules.append(f"body.hide-src-{slug} .hl.s.src-{slug} {{ border-bottom-color: transparent; }}")
+    # Each lane draws its underline lower than the one before, so overlapping findings all stay visible.
+    for lane in range(MAX_LANES):
+        rules.append(f".hl.lane-{lane} {{ padding-bottom: {1 + lane * LANE_STEP_PX}px; }}")
+    return "\n".join(rules) + "\n"
+
+
+# -- library ----------------------------------------------------------------------------------------
+
+
+def _form_date(value: str | None, name: str) -> date | None:
+    """A date from a form field; browsers send empty fields as empty strings."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name} must be a date like 2025-01-31, not {value!r}") from None
+
+
+def page_library_query(
+    date_from: Annotated[str | None, Query(max_length=32)] = None,
+    date_to: Annotated[str | None, Query(max_length=32)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    outlet: Annotated[str | None, Query(max_length=255)] = None,
+    genre: Annotated[str | None, Query(max_length=32)] = None,
+    technique: Annotated[str | None, Query(max_length=64)] = None,
+    narrative: Annotated[str | None, Query(max_length=255)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
+) -> LibraryQuery:
+    """The API's library query, read from the filter form (whose empty fields mean "any")."""
+    return library_query(
+        q=q,
+        outlet=outlet,
+        genre=genre,
+        technique=technique,
+        narrative=narrative,
+        date_from=_form_date(date_from, "the 'from' date"),
+        date_to=_form_date(date_to, "the 'to' date"),
+        page=page,
+        per_page=per_page,
+    )
+
+
+@router.get("/library", response_class=HTMLResponse)
+def library_page(
+    request: Request, query: Annotated[LibraryQuery, Depends(page_library_query)]
+) -> HTMLResponse:
+    store = _service(request).store
+    result = store.library(query)
+    filters = {
+        "q": query.q or "",
+        "outlet": query.outlet or "",
+        "genre": query.genre or "",
+        "technique": query.technique or "",
+        "narrative": query.narrative or "",
+        "date_from": query.date_from.isoformat() if query.date_from else "",
+        "date_to": query.date_to.isoformat() if query.date_to else "",
+    }
+    kept = {k: v for k, v in filters.items() if v}
+    if query.per_page != 20:
+        kept["per_page"] = str(query.per_page)
+
+    def page_link(number: int) -> str:
+        return "/library?" + urlencode({**kept, "page": number})
+
+    deleted = request.query_params.get("deleted")
+    return page(
+        request,
+        "library.html",
+        {
+            "result": result,
+            "filters": filters,
+            "filtered": bool(kept),
+            "facets": store.facets(),
+            "prev_link": page_link(result.page - 1) if result.page > 1 else None,
+            "next_link": page_link(result.page + 1) if result.page < result.pages else None,
+            "deleted": deleted if deleted and deleted.isdigit() else None,
+        },
+    )
+
+
+# -- overview ---------------------------------------------------------------------------------------
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview_page(request: Request) -> HTMLResponse:
+    stats = _service(request).store.stats()
+    narratives = sorted({label for month in stats["narratives_by_month"] for label in month["counts"]})
+    return page(request, "overview.html", {"stats": stats, "narratives": narratives})
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Interactive API documentation (vendored Swagger UI over /openapi.json)."""
+    return page(request, "docs.html", {})
+
+
+# -- signing in (only when the server needs a token) -----------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    form = await _read_form(request)
+    if not csrf_valid(request, form.get(CSRF_FIELD)):
+        raise HTTPException(
+            403, "this form has expired or was sent from another site: reload the page and try again"
+        )
+    web_settings = _settings(request)
+    next_path = _safe_next(_field(form, "next", 2000))
+    if not web_settings.requires_token:
+        return RedirectResponse(next_path, status_code=303)
+    token = _field(form, "token", 1000).strip()
+    if not token_matches(web_settings.token, token):
+        return page(request, "login.html", {"next": next_path, "error": "That token is not right."}, 401)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        max_age=TOKEN_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout_submit(request: Request) -> Response:
+    form = await _read_form(request)
+    if not csrf_valid(request, form.get(CSRF_FIELD)):
+        raise HTTPException(
+            403, "this form has expired or was sent from another site: reload the page and try again"
+        )
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    return response

@@ -1,0 +1,166 @@
+"""The narrative and entity-role analysers, with the shipped SemEval-2025 models on invented articles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from spinlens.analysers.base import Analyser, Context
+from spinlens.analysers.narratives import NarrativeAnalyser, short_label
+from spinlens.analysers.roles import RoleAnalyser
+from spinlens.core.model import Entity, Span
+from spinlens.datasets.semeval2025 import FINE_ROLES_BY_MAIN
+from spinlens.models.semeval2025 import Semeval2025Models, load_semeval2025
+
+# Invented articles, written for these tests.
+CLIMATE = (
+    "The Climate Scam Hits Farmers\n\n"
+    "Unelected bureaucrats in Brussels want to shut down farms to meet their net zero fantasies. "
+    "The so-called climate emergency is built on computer models that have failed again and again.\n\n"
+    "Greta Thunberg and her fellow activists travel the world lecturing working people, while billionaires "
+    "fly private jets to climate summits. Farmers who feed the nation are treated as criminals.\n\n"
+    "Carbon dioxide is plant food, and the planet has been greening for decades. "
+    "The real agenda is control, not the climate.\n"
+)
+
+WAR = (
+    "Zelensky Drags Europe Toward Nuclear War\n\n"
+    "The regime of Zelensky has once again shown that it takes its orders from Washington. "
+    "Zelensky, who was elected on a promise of peace, now begs for ever more weapons "
+    "while ordinary Ukrainians pay the price.\n\n"
+    "Moscow has repeatedly warned that supplying long-range missiles would cross a red line "
+    "and said it would respond with all means at its disposal, including nuclear weapons.\n\n"
+    "European leaders, tired of the endless requests, ask how long they can keep paying. "
+    "Zelensky has banned opposition parties and silenced critical media.\n\n"
+    "The weather in Denmark was mild.\n"
+)
+
+NOTICE = (
+    "Library Extends Sunday Opening Hours\n\n"
+    "The town library will open on Sundays from next month, the council said on Tuesday. "
+    "Librarian Jane Morris said families had asked for more weekend hours.\n\n"
+    "The new schedule will be reviewed in the autumn. Volunteers will help run a reading club for children.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def models() -> Semeval2025Models:
+    return load_semeval2025()
+
+
+def _labels(ctx: Context, kind: str) -> list[str]:
+    return [label.label for label in ctx.analysis.labels_of(kind)]
+
+
+def _entity(text: str, name: str, entity_type: str, surface: str | None = None) -> Entity:
+    surface = surface or name
+    mentions = [Span(m.start(), m.end(), surface) for m in re.finditer(re.escape(surface), text)]
+    assert mentions, f"{surface!r} is not in the text"
+    return Entity(
+        id=f"e-{name.lower().replace(' ', '-')}",
+        name=name,
+        type=entity_type,
+        mentions=mentions,
+        variants=[surface],
+        tone=0.0,
+        tone_label="neutral",
+        analyser="test",
+    )
+
+
+def test_analysers_follow_the_contract(models: Semeval2025Models) -> None:
+    narratives, roles = NarrativeAnalyser(models), RoleAnalyser(models)
+    assert isinstance(narratives, Analyser) and isinstance(roles, Analyser)
+    assert (narratives.name, narratives.requires, narratives.assigns) == (
+        "narratives",
+        ("paragraphs",),
+        ("narratives",),
+    )
+    assert (roles.name, roles.requires, roles.assigns) == ("roles", ("doc", "entities"), ("roles",))
+
+
+def test_climate_article_gets_climate_narratives_with_quoted_evidence(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    ctx = make_context(CLIMATE)
+    NarrativeAnalyser(models)(ctx)
+    narratives = ctx.analysis.labels_of("narrative")
+    assert narratives, "a climate-sceptic polemic should push at least one narrative"
+    assert all(label.label.startswith("CC: ") for label in narratives)
+    for label in ctx.analysis.labels:
+        assert 0.0 <= label.score <= 1.0
+        assert label.analyser == "narratives@1"
+        for evidence in label.details["evidence"]:
+            assert CLIMATE[evidence["start"] : evidence["end"]] == evidence["text"]
+        if label.details["evidence"]:
+            assert label.details["evidence"][0]["text"][:60] in label.reason
+    assert any("most telling" in label.reason for label in narratives)
+    assert short_label(narratives[0].label) in narratives[0].reason
+    # Each sub-narrative hangs under a narrative the article was given.
+    for sub in ctx.analysis.labels_of("subnarrative"):
+        assert sub.details["narrative"] in _labels(ctx, "narrative")
+        assert sub.label.startswith(sub.details["narrative"] + ": ")
+
+
+def test_plain_local_news_is_other(models: Semeval2025Models, make_context: Callable[[str], Context]) -> None:
+    ctx = make_context(NOTICE)
+    NarrativeAnalyser(models)(ctx)
+    assert _labels(ctx, "narrative") == ["Other"]
+    assert _labels(ctx, "subnarrative") == []
+    assert "None of the task's narratives" in ctx.analysis.labels[0].reason
+
+
+def test_empty_article_gets_no_label(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    ctx = make_context("   \n\n")
+    NarrativeAnalyser(models)(ctx)
+    assert ctx.analysis.labels == []
+
+
+def test_prominent_entity_is_cast_and_the_reason_quotes_its_sentence(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    ctx = make_context(WAR)
+    zelensky = _entity(WAR, "Volodymyr Zelensky", "person", "Zelensky")
+    denmark = _entity(WAR, "Denmark", "place")
+    ctx.analysis.entities.extend([zelensky, denmark])
+    RoleAnalyser(models)(ctx)
+    assert len(zelensky.roles) == 1
+    role = zelensky.roles[0]
+    assert role["main"] in FINE_ROLES_BY_MAIN
+    assert role["fine"] and all(f in FINE_ROLES_BY_MAIN[role["main"]] for f in role["fine"])
+    assert 0.0 <= role["score"] <= 1.0
+    assert role["salience"] >= models.roles.salience_threshold
+    assert role["reason"].startswith(f'cast as {role["fine"][0]} ({role["main"].lower()}): "')
+    evidence = role["evidence"]
+    assert WAR[evidence["start"] : evidence["end"]] == evidence["text"]
+    assert "Zelensky" in evidence["text"]
+    assert evidence["text"][:60] in role["reason"]
+    # Named once, in the last line, about the weather: not someone the article casts.
+    assert denmark.roles == []
+
+
+def test_no_roles_without_a_narrative(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    ctx = make_context(NOTICE)
+    librarian = _entity(NOTICE, "Jane Morris", "person", "Librarian Jane Morris")
+    ctx.analysis.entities.append(librarian)
+    RoleAnalyser(models)(ctx)
+    assert librarian.roles == []
+
+
+def test_roles_need_a_parse_and_entities(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    ctx = make_context(WAR)
+    RoleAnalyser(models)(ctx)  # no entities: nothing to do, nothing raised
+    assert ctx.analysis.entities == []
+    ctx.doc = None
+    entity = _entity(WAR, "Volodymyr Zelensky", "person", "Zelensky")
+    ctx.analysis.entities.append(entity)
+    RoleAnalyser(models)(ctx)
+    assert entity.roles == []

@@ -1,0 +1,226 @@
+"""Training, saving, loading and official-format prediction of the SemEval-2023 models."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinlens.core.errors import DataError, ModelError
+from spinlens.core.settings import FRAMES, GENRES, TECHNIQUES
+from spinlens.datasets.semeval2023 import (
+    LINES_FILE,
+    load_dataset,
+    read_article_texts,
+    read_label_files,
+)
+from spinlens.evaluate.semeval2023 import predict_labels, score_labels, trivial_baseline
+from spinlens.models.semeval2023 import WEIGHTS_FILE, Semeval2023Models
+from spinlens.models.store import SHIPPED_SEMEVAL2023_DIR, load_semeval2023
+from spinlens.nlp.segment import paragraphs
+from spinlens.report.semeval import write_semeval2023_predictions
+from spinlens.train.semeval2023 import train
+
+FIXTURE = Path(__file__).parent / "fixtures" / "semeval2023"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2023-task3" / "en"
+
+# Invented sentence templates: (text, technique or None, genre hint, frame).
+NEUTRAL = [
+    "The {body} met on {day} to discuss the {topic} budget.",
+    "Officials said the {topic} plan would be reviewed in {month}.",
+    "About {n} residents attended the hearing at the town hall.",
+    "The proposal was approved by a vote of {n} to two.",
+    "A spokesperson for the {body} declined to comment on the {topic} report.",
+]
+LOADED = [
+    ("This {adj} decision by the {body} is a disgrace.", "Loaded_Language", "{adj}"),
+    ("These {insult} have ruined the {topic} system.", "Name_Calling-Labeling", "{insult}"),
+    ("Never in history has a {body} been so utterly {adj}.", "Exaggeration-Minimisation", "utterly {adj}"),
+    ("If we allow this, our {topic} will collapse and our children will suffer.", "Appeal_to_Fear-Prejudice",
+     "our {topic} will collapse and our children will suffer"),
+    ("Act now, before it is too late!", "Appeal_to_Time", "Act now, before it is too late!"),
+]
+SATIRE = [
+    "In a bold move, the mayor announced that the {topic} budget will be paid in seashells.",
+    "Local pigeons applauded the {body} for its courage.",
+]
+FILL = {
+    "body": ["council", "committee", "board", "assembly"],
+    "day": ["Monday", "Tuesday", "Friday"],
+    "topic": ["school", "water", "housing", "transport"],
+    "month": ["March", "June", "October"],
+    "n": ["40", "120", "300"],
+    "adj": ["shameful", "disgraceful", "outrageous", "pathetic"],
+    "insult": ["clowns", "crooks", "bureaucrats", "puppets"],
+}
+
+
+def _fill(template: str, choice: dict[str, str]) -> str:
+    return template.format(**choice)
+
+
+def make_corpus(root: Path, n_articles: int = 36, seed: int = 1) -> Path:
+    """Write an invented SemEval-style folder whose labels follow from the templates used."""
+    rng = random.Random(seed)
+    (root / "articles").mkdir(parents=True)
+    genre_rows, frame_rows, line_rows, span_rows = [], [], [], []
+    for k in range(n_articles):
+        article_id = str(800000000 + k)
+        genre = GENRES[k % 3] if k % 3 != 2 or k % 2 == 0 else "opinion"
+        choice = {key: rng.choice(values) for key, values in FILL.items()}
+        lines: list[tuple[str, list[tuple[str, str]]]] = [(f"News about the {choice['topic']} plan", [])]
+        for _ in range(rng.randint(3, 6)):
+            if genre == "opinion" and rng.random() < 0.6:
+                template, technique, marked = rng.choice(LOADED)
+                sentence = _fill(template, choice)
+                lines.append((sentence, [(technique, _fill(marked, choice))]))
+            elif genre == "satire" and rng.random() < 0.5:
+                lines.append((_fill(rng.choice(SATIRE), choice), []))
+            else:
+                lines.append((_fill(rng.choice(NEUTRAL), choice), []))
+        text = "\n\n".join(line for line, _ in lines) + "\n"
+        (root / "articles" / f"article{article_id}.txt").write_text(text, encoding="utf-8")
+        genre_rows.append(f"{article_id}\t{genre}\n")
+        frames = ["Economic"] + (["Political"] if choice["body"] == "council" else [])
+        frame_rows.append(f"{article_id}\t{','.join(frames)}\n")
+        marks_of = dict(lines)
+        offset = 0
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                marks = marks_of.get(line, [])
+                line_rows.append(f"{article_id}\t{number}\t{','.join(t for t, _ in marks)}\n")
+                for technique, phrase in marks:
+                    start = offset + line.index(phrase)
+                    span_rows.append(f"{article_id}\t{technique}\t{start}\t{start + len(phrase)}\n")
+            offset += len(line) + 1
+    (root / "labels-subtask-1.txt").write_text("".join(genre_rows), encoding="utf-8")
+    (root / "labels-subtask-2.txt").write_text("".join(frame_rows), encoding="utf-8")
+    (root / "labels-subtask-3.txt").write_text("".join(line_rows), encoding="utf-8")
+    (root / "labels-subtask-3-spans.txt").write_text("".join(span_rows), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("corpus")
+    data = make_corpus(root / "en")
+    out = train(data, root / "models", seed=7)
+    return data, out
+
+
+def test_train_writes_a_loadable_model_with_a_card(trained: tuple[Path, Path]) -> None:
+    data, out = trained
+    card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
+    assert card["seed"] == 7
+    assert card["data"] == str(data.resolve())
+    assert card["labels"]["techniques"] == list(TECHNIQUES)
+    assert set(card["thresholds"]["frames"]) == set(FRAMES)
+    assert "paragraph_micro_f1" in card["inner_cv"]
+    models = load_semeval2023(out)
+    assert models.techniques == list(TECHNIQUES)
+
+
+def test_trained_model_learns_the_invented_patterns(trained: tuple[Path, Path]) -> None:
+    _, out = trained
+    models = load_semeval2023(out)
+    text = "Housing plan\n\nThis outrageous decision by the board is a disgrace.\n\nThe board met on Monday.\n"
+    output = models.predict_techniques(text)
+    loaded = {p.line: p.scores["Loaded_Language"] for p in output.paragraphs}
+    assert loaded[3] > loaded[5]
+    assert any(s.technique == "Loaded_Language" and "outrageous" in text[s.start : s.end] for s in output.spans)
+
+
+def test_training_is_deterministic(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = trained
+    again = train(data, tmp_path / "again", seed=7)
+    with np.load(out / WEIGHTS_FILE) as first, np.load(again / WEIGHTS_FILE) as second:
+        assert first.files == second.files
+        for key in first.files:
+            assert np.array_equal(first[key], second[key]), key
+
+
+def test_train_refuses_a_malformed_folder(tmp_path: Path) -> None:
+    with pytest.raises(DataError):
+        train(tmp_path / "nothing", tmp_path / "out")
+
+
+def test_missing_or_corrupt_models_raise_model_error(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no such model folder"):
+        load_semeval2023(tmp_path / "absent")
+    _, out = trained
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in out.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    (broken / WEIGHTS_FILE).write_bytes(b"not a zip file")
+    with pytest.raises(ModelError, match="corrupt"):
+        load_semeval2023(broken)
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    config["format_version"] = 999
+    (broken / WEIGHTS_FILE).write_bytes((out / WEIGHTS_FILE).read_bytes())
+    (broken / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelError, match="retrain"):
+        load_semeval2023(broken)
+
+
+def _shipped() -> Semeval2023Models:
+    if not (SHIPPED_SEMEVAL2023_DIR / WEIGHTS_FILE).is_file():
+        pytest.fail(f"shipped model missing in {SHIPPED_SEMEVAL2023_DIR}")
+    return load_semeval2023()
+
+
+def test_shipped_model_loads_and_is_within_budget() -> None:
+    models = _shipped()
+    size = sum(p.stat().st_size for p in SHIPPED_SEMEVAL2023_DIR.iterdir())
+    assert size <= 25 * 1024 * 1024
+    assert models.card["labels"]["techniques"] == list(TECHNIQUES)
+    body = (FIXTURE / "articles" / "article900000002.txt").read_text(encoding="utf-8")
+    text = (body * 20)[:5000]
+    models.predict(text)  # warm-up
+    started = time.perf_counter()
+    for _ in range(3):
+        models.predict(text)
+    # Budget is 80 ms on an idle core; allow slack for a loaded CI machine.
+    assert (time.perf_counter() - started) / 3 < 0.4
+
+
+def test_prediction_files_round_trip(tmp_path: Path) -> None:
+    models = _shipped()
+    counts = write_semeval2023_predictions(FIXTURE / "articles", tmp_path, models)
+    texts = read_article_texts(FIXTURE / "articles")
+    n_lines = sum(len(paragraphs(t)) for t in texts.values())
+    assert counts["articles"] == 4
+    assert counts[LINES_FILE] == n_lines  # a row for every non-empty line
+    written = read_label_files(tmp_path)
+    in_memory = predict_labels(models, texts)
+    assert (written.genres, written.frames, written.lines) == (in_memory.genres, in_memory.frames, in_memory.lines)
+    # The spans file has no row for an article without spans.
+    assert written.spans == {k: v for k, v in in_memory.spans.items() if v}
+    gold = read_label_files(FIXTURE)
+    assert score_labels(gold, written) == score_labels(gold, in_memory)
+    for article_id, spans in written.spans.items():
+        for span in spans:
+            assert 0 <= span.start < span.end <= len(texts[article_id])
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"SemEval-2023 data not found at {SHARED}")
+def test_two_fold_cv_beats_trivial_baselines_on_real_data() -> None:
+    from spinlens.train.semeval2023 import article_folds, fit_models
+    from spinlens.datasets.semeval2023 import Semeval2023Labels
+
+    articles = sorted(load_dataset(SHARED).articles, key=lambda a: a.id)
+    folds = article_folds([a.id for a in articles], 2, 13)
+    train_part = [a for a, f in zip(articles, folds, strict=True) if f == 0]
+    # Half the held-out fold keeps the test under two minutes.
+    held = [a for a, f in zip(articles, folds, strict=True) if f == 1][::2]
+    models = fit_models(train_part, seed=13)
+    texts = {a.id: a.text for a in held}
+    gold = Semeval2023Labels.from_articles(held)
+    ours = score_labels(gold, predict_labels(models, texts))
+    trivial = score_labels(gold, trivial_baseline(train_part, texts))
+    for metric in ("genre_macro_f1", "frames_micro_f1", "paragraph_micro_f1", "span_any_f1", "span_technique_f1"):
+        assert ours[metric] > trivial[metric], metric

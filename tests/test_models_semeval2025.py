@@ -1,0 +1,319 @@
+"""SemEval-2025 models: training, saving and loading, metrics, and the official-format writer.
+
+Training runs on a small invented corpus (written below, nothing from the task's
+data) so that it is fast and its answers are known; the shipped models are
+exercised on invented articles.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinlens.core.errors import DataError, ModelError
+from spinlens.datasets.semeval2025 import load_semeval2025
+from spinlens.models.semeval2025 import (
+    SHIPPED_DIR,
+    NarrativeModel,
+    article_sentences,
+    samples_f1,
+    split_sentences,
+)
+from spinlens.models.semeval2025 import (
+    load_semeval2025 as load_models,
+)
+from spinlens.report.semeval2025 import SUBTASK1_FILE, write_semeval2025_predictions
+
+PUPPET = "URW: Discrediting Ukraine"
+PUPPET_SUB = "URW: Discrediting Ukraine: Ukraine is a puppet of the West"
+NUKES = "URW: Amplifying war-related fears"
+NUKES_SUB = (
+    "URW: Amplifying war-related fears: There is a real possibility that nuclear weapons will be employed"
+)
+ALARM = "CC: Criticism of climate movement"
+ALARM_SUB = "CC: Criticism of climate movement: Climate movement is alarmist"
+
+PUPPET_LINES = [
+    "Officials in Kyiv are puppets who obey every order from Washington.",
+    "The regime in Kyiv takes its instructions from Western capitals and obeys.",
+    "Kyiv cannot decide anything without permission from its Western masters.",
+]
+NUKES_LINES = [
+    "A nuclear strike could come at any moment, analysts warned.",
+    "The risk of nuclear escalation has never been higher, and missiles stand ready.",
+    "Europe must prepare for nuclear war as warheads are moved closer.",
+]
+ALARM_LINES = [
+    "The alarmist activists claim the planet will burn within ten years.",
+    "Climate activists spread panic with hysterical predictions of doom.",
+    "Once again the alarmists exaggerate every storm to frighten children.",
+]
+UA_FILLER = [
+    "The front line near the river saw heavy shelling overnight.",
+    "Ukrainian and Russian delegations exchanged statements on Tuesday.",
+    "Grain shipments through the Black Sea were delayed again.",
+]
+CC_FILLER = [
+    "The summit on emissions opened in the capital on Monday.",
+    "Solar panel prices fell slightly during the last quarter.",
+    "Rainfall in the region was close to the long-term average.",
+]
+NEUTRAL = [
+    "The town library will open on Sundays from next month.",
+    "Local bakers held a fair in the square with music and games.",
+    "The school football team won its third match of the season.",
+    "Residents were asked to sort their recycling more carefully.",
+]
+# Role sentences: the entity is named first in each, so its offsets are easy to find.
+ROLE_LINES = {
+    ("Antagonist", "Traitor"): "Zelensky betrayed his own people and sold the country to foreigners.",
+    ("Innocent", "Victim"): "Civilians in Donetsk suffered terribly as shells hit their homes.",
+    ("Protagonist", "Guardian"): "Volunteers bravely defended the village and protected the families.",
+}
+
+
+def _write_corpus(root: Path, n_per_kind: int = 10, seed: int = 3) -> Path:
+    """An invented SemEval-2025-style folder whose labels follow from the words used."""
+    rng = random.Random(seed)
+    docs_dir = root / "raw-documents"
+    docs_dir.mkdir(parents=True)
+    narratives: list[str] = []
+    roles: list[str] = []
+    kinds = [
+        ("UA", [PUPPET], [PUPPET_SUB], PUPPET_LINES, UA_FILLER),
+        ("UA", [NUKES], [NUKES_SUB], NUKES_LINES, UA_FILLER),
+        ("UA", [PUPPET, NUKES], [PUPPET_SUB, NUKES_SUB], PUPPET_LINES + NUKES_LINES, UA_FILLER),
+        ("CC", [ALARM], [ALARM_SUB], ALARM_LINES, CC_FILLER),
+        ("UA", ["Other"], ["Other"], NEUTRAL, UA_FILLER),
+        ("CC", ["Other"], ["Other"], NEUTRAL, CC_FILLER),
+    ]
+    number = 0
+    for domain, nars, subs, lines, filler in kinds:
+        for _ in range(n_per_kind):
+            number += 1
+            doc_id = f"EN_{domain}_{number:04d}"
+            body = rng.sample(lines, min(3, len(lines))) + rng.sample(filler, 2)
+            rng.shuffle(body)
+            role_key = rng.choice(sorted(ROLE_LINES)) if domain == "UA" else None
+            if role_key is not None:
+                body.insert(rng.randrange(len(body) + 1), ROLE_LINES[role_key])
+            title = body[0].rstrip(".")
+            text = title + "\n\n" + "\n".join(body) + "\n"
+            (docs_dir / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+            narratives.append(f"{doc_id}.txt\t{';'.join(nars)}\t{';'.join(subs)}")
+            if role_key is not None:
+                sentence = ROLE_LINES[role_key]
+                at = text.index(sentence, len(title))
+                entity = sentence.split()[0]
+                roles.append(
+                    f"{doc_id}.txt\t{entity}\t{at}\t{at + len(entity) - 1}\t{role_key[0]}\t{role_key[1]}"
+                )
+    (root / "subtask-2-annotations.txt").write_text("\n".join(narratives) + "\n", encoding="utf-8")
+    (root / "subtask-1-annotations.txt").write_text("\n".join(roles) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write_corpus(tmp_path_factory.mktemp("semeval2025") / "EN")
+
+
+@pytest.fixture(scope="module")
+def trained(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from spinlens.train.semeval2025 import train
+
+    return train(corpus, tmp_path_factory.mktemp("models") / "semeval2025", seed=13)
+
+
+def test_samples_f1_by_hand() -> None:
+    gold = [["A", "B"], ["Other"], ["C"]]
+    pred = [["A"], ["Other"], ["D"]]
+    # per article: 2*1/(2+1) = 2/3, 1, 0
+    assert samples_f1(gold, pred) == pytest.approx((2 / 3 + 1 + 0) / 3)
+    assert samples_f1([["A", "A"]], [["A"]]) == 1.0  # sets, as the official scorer's one-hot vectors
+
+
+def test_sentence_offsets_point_into_the_text() -> None:
+    text = 'Title here\n\nFirst sentence. Second one! "Third?" Yes.\n  Indented line stays whole.'
+    pieces = article_sentences(text)
+    assert [p.text for p in pieces] == [
+        "Title here",
+        "First sentence.",
+        "Second one!",
+        '"Third?"',
+        "Yes.",
+        "Indented line stays whole.",
+    ]
+    assert all(text[p.start : p.end] == p.text for p in pieces)
+    assert split_sentences("One. Two.", 100)[1].start == 105
+
+
+def test_training_is_deterministic_and_learns_the_invented_labels(
+    corpus: Path, trained: Path, tmp_path: Path
+) -> None:
+    from spinlens.train.semeval2025 import train
+
+    again = train(corpus, tmp_path / "again", seed=13)
+    first = np.load(trained / "weights.npz")
+    second = np.load(again / "weights.npz")
+    assert sorted(first.files) == sorted(second.files)
+    for key in first.files:
+        assert np.array_equal(first[key], second[key]), key
+    card = json.loads((trained / "model_card.json").read_text(encoding="utf-8"))
+    assert card["seed"] == 13 and card["data"]["documents"] == 60
+    assert set(card["thresholds"]["narratives"]) == {"other", "relative", "sub"}
+    assert PUPPET_SUB in card["labels"]["subnarratives"]
+    scores = card["metrics"]["scores"]
+    # The invented labels follow from the words: held-out articles are easy, and beat "Other" everywhere.
+    assert scores["spinlens"]["narratives_f1_coarse"] > 0.8
+    assert scores["spinlens"]["narratives_f1_coarse"] > scores["trivial"]["narratives_f1_coarse"] + 0.2
+    assert scores["spinlens"]["roles_main_accuracy"] > scores["trivial"]["roles_main_accuracy"]
+
+
+def test_trained_models_predict_unseen_invented_articles(trained: Path) -> None:
+    models = load_models(trained)
+    texts = [
+        "Kyiv takes orders\n\nThe regime in Kyiv obeys its Western masters and has no will of its own.",
+        "Activists again\n\nHysterical alarmist activists exaggerate every storm to spread panic.",
+        "Fair in the square\n\nLocal bakers held a fair with music while the library opened on Sunday.",
+    ]
+    first, second, third = models.narratives.predict(texts)
+    assert PUPPET in first.narrative_labels and first.domain == "UA"
+    assert second.narrative_labels == [ALARM] and second.domain == "CC"
+    assert third.narrative_labels == ["Other"] and third.subnarrative_labels == ["Other"]
+    # A sub-narrative always sits under a predicted narrative.
+    for prediction in (first, second):
+        for sub in prediction.subnarrative_labels:
+            assert models.narratives.parents[sub] in prediction.narrative_labels
+
+
+def test_evidence_is_the_sentence_carrying_the_label(trained: Path) -> None:
+    model: NarrativeModel = load_models(trained).narratives
+    text = (
+        "Grain news\n\nGrain shipments through the Black Sea were delayed again. "
+        "A nuclear strike could come at any moment, analysts warned. The summit opened on Monday."
+    )
+    evidence = model.evidence(text, NUKES, article_sentences(text), k=1)
+    assert [e.text for e in evidence] == ["A nuclear strike could come at any moment, analysts warned."]
+    assert text[evidence[0].start : evidence[0].end] == evidence[0].text
+
+
+def test_loading_refuses_missing_or_corrupt_models(trained: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no SemEval-2025 models"):
+        load_models(tmp_path)
+    broken = tmp_path / "broken"
+    shutil.copytree(trained, broken)
+    (broken / "weights.npz").write_bytes(b"not a zip file")
+    with pytest.raises(ModelError, match="corrupt"):
+        load_models(broken)
+    other_format = tmp_path / "other_format"
+    shutil.copytree(trained, other_format)
+    card = json.loads((other_format / "model_card.json").read_text(encoding="utf-8"))
+    card["format_version"] = 999
+    (other_format / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="format"):
+        load_models(other_format)
+    # A models root with one folder per task is accepted too.
+    root = tmp_path / "root"
+    shutil.copytree(trained, root / "semeval2025")
+    assert load_models(root).narratives.narratives.labels == load_models(trained).narratives.narratives.labels
+
+
+def test_shipped_models_load_with_the_task_labels() -> None:
+    models = load_models()
+    assert (SHIPPED_DIR / "model_card.json").is_file()
+    assert len(models.narratives.narratives.labels) >= 21
+    assert all(
+        models.narratives.parents[s] in models.narratives.narratives.labels for s in models.narratives.parents
+    )
+    assert models.roles.main.labels == ["Protagonist", "Antagonist", "Innocent"]
+    size = sum(p.stat().st_size for p in SHIPPED_DIR.iterdir())
+    assert size <= 12 * 1024 * 1024
+    prediction = models.narratives.predict(
+        [
+            "Climate scare\n\n"
+            "The climate alarmists and their scientists lie about warming to push taxes on farmers."
+        ]
+    )[0]
+    assert prediction.domain == "CC"
+
+
+# ---------------------------------------------------------------------------
+# Official-format writer
+
+
+def _predict_folder(tmp_path: Path) -> tuple[Path, Path]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "EN_UA_9001.txt").write_text(
+        "Kyiv obeys\n\nZelensky betrayed his own people, and the regime in Kyiv obeys Washington.\n",
+        encoding="utf-8",
+    )
+    (docs / "EN_CC_9002.txt").write_text(
+        "Panic\n\nThe alarmist activists of Extinction Rebellion spread panic again.\n", encoding="utf-8"
+    )
+    text = (docs / "EN_UA_9001.txt").read_text(encoding="utf-8")
+    z = text.index("Zelensky")
+    k = text.index("Kyiv", z)
+    cc = (docs / "EN_CC_9002.txt").read_text(encoding="utf-8")
+    x = cc.index("Extinction Rebellion")
+    mentions = tmp_path / "mentions.txt"
+    mentions.write_text(
+        f"EN_UA_9001.txt\tZelensky\t{z}\t{z + 7}\n"
+        f"EN_CC_9002.txt\tExtinction Rebellion\t{x}\t{x + 19}\n"
+        f"EN_UA_9001.txt\tKyiv\t{k}\t{k + 3}\n",
+        encoding="utf-8",
+    )
+    return docs, mentions
+
+
+def test_writer_round_trips_through_the_dataset_reader(trained: Path, tmp_path: Path) -> None:
+    models = load_models(trained)
+    docs, mentions = _predict_folder(tmp_path)
+    out = tmp_path / "EN"
+    counts = write_semeval2025_predictions(docs, mentions, out, models)
+    assert counts == {"documents": 2, "mentions": 3}
+    rows = (out / SUBTASK1_FILE).read_text(encoding="utf-8").splitlines()
+    inputs = mentions.read_text(encoding="utf-8").splitlines()
+    assert [r.split("\t")[:4] for r in rows] == [
+        i.split("\t") for i in inputs
+    ]  # same order, end still inclusive
+    # The written files are themselves a valid task folder: read them back with the data reader.
+    shutil.copytree(docs, out / "raw-documents")
+    data = load_semeval2025(out)
+    assert data.repaired_offsets == 0 and not data.notes
+    back = {(d.id, m.entity): m for d in data.documents for m in d.mentions}
+    assert set(back) == {
+        ("EN_UA_9001", "Zelensky"),
+        ("EN_UA_9001", "Kyiv"),
+        ("EN_CC_9002", "Extinction Rebellion"),
+    }
+    for d in data.documents:
+        assert d.narratives and d.subnarratives
+        known = set(models.narratives.narratives.labels) | {"Other"}
+        assert set(d.narratives) <= known
+        assert set(d.subnarratives) <= set(models.narratives.subnarratives.labels) | {"Other"}
+
+
+def test_writer_names_the_bad_mentions_line(trained: Path, tmp_path: Path) -> None:
+    models = load_models(trained)
+    docs, mentions = _predict_folder(tmp_path)
+    lines = mentions.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n".join([lines[0], "EN_UA_9001.txt\tKyiv\tseven\t10"]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.txt line 2: start and end must be integers"):
+        write_semeval2025_predictions(docs, bad, tmp_path / "out", models)
+    bad.write_text("EN_UA_9001.txt\tKyiv\t3\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.txt line 1: expected 4 tab-separated columns"):
+        write_semeval2025_predictions(docs, bad, tmp_path / "out", models)
+    bad.write_text("EN_UA_7777.txt\tKyiv\t3\t6\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"EN_UA_7777\.txt, which is not in"):
+        write_semeval2025_predictions(docs, bad, tmp_path / "out", models)
+    bad.write_text("EN_UA_9001.txt\tKyiv\t3\t60000\n", encoding="utf-8")
+    with pytest.raises(DataError, match="past the end"):
+        write_semeval2025_predictions(docs, bad, tmp_path / "out", models)
