@@ -37,6 +37,11 @@ app.add_typer(predict_app, name="predict")
 EXAMPLE_ARTICLE = Path(__file__).parent / "examples" / "harbour-deal.txt"
 
 
+class Profile(StrEnum):
+    default = "default"
+    fast = "fast"
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
@@ -89,6 +94,10 @@ def analyze(
         bool, typer.Option("--allow-non-english", help="Analyse text that is not English (unreliable).")
     ] = False,
     example: Annotated[bool, typer.Option("--example", help="Analyse the bundled example article.")] = False,
+    profile: Annotated[
+        Profile,
+        typer.Option(help="default: everything; fast: techniques, genre, frames, narratives (no parse)."),
+    ] = Profile.default,
 ) -> None:
     """Analyse one article and report what it does to persuade."""
     from spinlens.ingest import read_input
@@ -106,7 +115,7 @@ def analyze(
 
     from spinlens.pipeline import load_pipeline
 
-    pipeline = load_pipeline(models_dir=models)
+    pipeline = load_pipeline(profile.value, models_dir=models)
     analysis = pipeline(article)
 
     from spinlens.report import render

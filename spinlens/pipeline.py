@@ -113,8 +113,9 @@ def analyse_many(
 
 def load_pipeline(profile: str = "default", models_dir: Path | None = None) -> Pipeline:
     """Build the pipeline for a profile, using the shipped models unless ``models_dir`` is given."""
+    from spinlens.analysers.registry import PARSED_PROFILES
     from spinlens.nlp.spacy_model import load_spacy
 
     analysers = build_analysers(profile, models_dir)
-    nlp = load_spacy()
+    nlp = load_spacy() if profile in PARSED_PROFILES else None
     return Pipeline(analysers, nlp, profile)

@@ -42,6 +42,13 @@ def test_verdict_counts_weak_sourcing_and_names_named_sources() -> None:
 
 
 def test_verdict_says_when_nothing_was_found() -> None:
-    analysis = run_verdict(Analysis(article=Article(text="Plain text.")))
+    analysis = Analysis(article=Article(text="Plain text."))
+    analysis.summaries["sourcing"] = {"total": 0}
+    run_verdict(analysis)
     assert "No quotes or reported speech" in analysis.verdict
     assert "No persuasion techniques" in analysis.verdict
+
+
+def test_verdict_is_silent_about_sourcing_that_was_not_analysed() -> None:
+    analysis = run_verdict(Analysis(article=Article(text="Plain text.")))
+    assert "quotes" not in analysis.verdict and "sources" not in analysis.verdict

@@ -159,3 +159,13 @@ def test_cli_bad_option_values_fail_without_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0
     result = spinlens("analyze", str(EXAMPLE), "--models", str(tmp_path / "missing"))
     assert_clean_error(result, "models")
+
+
+def test_cli_fast_profile_finds_techniques_without_the_parse() -> None:
+    result = spinlens("analyze", "--example", "--profile", "fast", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    kinds = {f["kind"] for f in data["findings"]}
+    assert "technique" in kinds
+    assert not kinds & {"sourcing", "entity"}
+    assert "sourcing" not in data["analysers"]

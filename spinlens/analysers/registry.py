@@ -2,6 +2,12 @@
 
 Kept in a single module on purpose: no import-time registration scattered over
 files, so a reader sees the whole pipeline here.
+
+Profiles:
+
+- ``default``: everything, on spaCy's full parse.
+- ``fast``: corpus screening without spaCy's tagger, parser or NER: techniques,
+  genre, frames and narratives from the text alone; no sourcing, entities or roles.
 """
 
 from __future__ import annotations
@@ -10,23 +16,61 @@ from pathlib import Path
 
 from spinlens.analysers.base import Analyser
 
-PROFILES = ("default",)
+PROFILES = ("default", "fast")
+PARSED_PROFILES = ("default",)
 
 
 def build_analysers(profile: str = "default", models_dir: Path | None = None) -> list[Analyser]:
+    """The analysers of ``profile``; models from ``models_dir`` where it has them, else the shipped ones."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    from spinlens.analysers.entities import EntityAnalyser
-    from spinlens.analysers.sourcing import SourcingAnalyser
+    from spinlens.analysers.narratives import NarrativeAnalyser
     from spinlens.analysers.techniques import GenreFramesAnalyser, TechniqueAnalyser
     from spinlens.analysers.verdict import VerdictAnalyser
+    from spinlens.models.semeval2025 import load_semeval2025
     from spinlens.models.store import load_semeval2023
 
-    models = load_semeval2023(models_dir)
+    semeval2023 = load_semeval2023(_task_dir(models_dir, "semeval2023"))
+    semeval2025 = load_semeval2025(_task_dir(models_dir, "semeval2025"))
+    if profile == "fast":
+        return [
+            TechniqueAnalyser(semeval2023),
+            GenreFramesAnalyser(semeval2023),
+            NarrativeAnalyser(semeval2025),
+            VerdictAnalyser(),
+        ]
+    from spinlens.analysers.entities import EntityAnalyser
+    from spinlens.analysers.roles import RoleAnalyser
+    from spinlens.analysers.sourcing import SourcingAnalyser
+
     return [
         SourcingAnalyser(),
         EntityAnalyser(),
-        TechniqueAnalyser(models),
-        GenreFramesAnalyser(models),
+        TechniqueAnalyser(semeval2023),
+        GenreFramesAnalyser(semeval2023),
+        NarrativeAnalyser(semeval2025),
+        RoleAnalyser(semeval2025),
         VerdictAnalyser(),
     ]
+
+
+def _task_dir(models_dir: Path | None, task: str) -> Path | None:
+    """``models_dir`` if it holds this task's models (directly or in a ``task/`` folder), else None (shipped).
+
+    `spinlens train semeval2023 --out DIR` writes only that task, so a folder with
+    one retrained task still uses the shipped models for the other.
+    """
+    if models_dir is None:
+        return None
+    if (models_dir / task).is_dir():
+        return models_dir / task
+    card = models_dir / "model_card.json"
+    if card.is_file():
+        import json
+
+        try:
+            described = str(json.loads(card.read_text(encoding="utf-8")).get("task", ""))
+        except (OSError, ValueError, AttributeError):
+            return models_dir  # let the task's loader report what is wrong with it
+        return models_dir if described.lower().replace("-", "").startswith(task) else None
+    return models_dir

@@ -46,7 +46,9 @@ def _count_phrase(n: int, singular: str, plural: str | None = None) -> str:
 
 def _sourcing_sentence(analysis: Analysis) -> str | None:
     summary = analysis.summaries.get("sourcing")
-    if not summary or not summary.get("total"):
+    if summary is None:
+        return None  # sourcing was not analysed (fast profile)
+    if not summary.get("total"):
         return "No quotes or reported speech were found: claims are made in the author's own voice."
     total = int(summary["total"])
     weak = int(summary.get("anonymous", 0)) + int(summary.get("unattributed", 0))
