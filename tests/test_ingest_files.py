@@ -294,11 +294,9 @@ def test_file_over_the_character_limit(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_files_plain_text_headline_becomes_the_title(tmp_path: Path) -> None:
-    from spinlens.ingest import read_input
-
     story = tmp_path / "story.txt"
-    story.write_text("Council backs harbour plan\n\nThe council voted on Tuesday to approve the plan for the harbour.\n")
+    story.write_text("Council backs harbour plan\n\nThe council voted to approve the harbour plan.\n")
     assert read_input(str(story)).title == "Council backs harbour plan"
     sentence = tmp_path / "sentence.txt"
-    sentence.write_text("The council voted on Tuesday to approve the plan.\nMore text follows here for the story.\n")
+    sentence.write_text("The council voted on Tuesday to approve the plan.\nMore text follows here.\n")
     assert read_input(str(sentence)).title is None
