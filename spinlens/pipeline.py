@@ -37,7 +37,7 @@ class Pipeline:
     def fingerprint(self) -> dict[str, str]:
         """What decides the results: each analyser's version and, where it has one, its model's."""
         def version(analyser: Analyser) -> str:
-            model = getattr(analyser, "model_version", None)
+            model = model_version(analyser)
             return analyser_id(analyser) + (f"+{model}" if model else "")
 
         spacy_version = self.nlp.meta.get("version", "?") if self.nlp is not None else "none"
@@ -76,6 +76,20 @@ class Pipeline:
             analysis.analysers[analyser.name] = analyser_id(analyser)
             analyser(ctx)
         return analysis
+
+
+def model_version(analyser: Analyser) -> str | None:
+    """A short digest of the analyser's trained model (its model card), so retrained models are told apart."""
+    explicit = getattr(analyser, "model_version", None)
+    if explicit:
+        return str(explicit)
+    card = getattr(getattr(analyser, "models", None), "card", None)
+    if not isinstance(card, dict):
+        return None
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(card, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
 # Set in the parent just before forking, so workers inherit the loaded models

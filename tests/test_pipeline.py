@@ -48,3 +48,24 @@ def test_pipeline_passes_ingest_warnings_on() -> None:
     pipeline = Pipeline([Marks()], nlp=None)
     analysis = pipeline(Article(text="x y", meta={"warnings": ["3 bytes were replaced"]}))
     assert analysis.warnings == ["3 bytes were replaced"]
+
+
+class CardModels:
+    def __init__(self, card: dict[str, object]) -> None:
+        self.card = card
+
+
+class ModelBacked(Marks):
+    name: ClassVar[str] = "modelled"
+
+    def __init__(self, card: dict[str, object]) -> None:
+        self.models = CardModels(card)
+
+
+def test_pipeline_fingerprint_changes_when_a_model_is_retrained() -> None:
+    first = Pipeline([ModelBacked({"created": "2026-01-01"})], nlp=None).fingerprint
+    same = Pipeline([ModelBacked({"created": "2026-01-01"})], nlp=None).fingerprint
+    retrained = Pipeline([ModelBacked({"created": "2026-02-01"})], nlp=None).fingerprint
+    assert first == same
+    assert first != retrained
+    assert first["modelled"].startswith("modelled@2+")
