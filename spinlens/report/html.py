@@ -166,7 +166,8 @@ def content_security_policy(css: str, js: str) -> str:
     )
 
 
-def _finding_css(finding: Finding) -> str:
+def finding_css(finding: Finding) -> str:
+    """CSS classes of a highlight: ``t fam-<family>`` for techniques, ``s src-<class>`` for sourcing."""
     if finding.kind == "technique":
         return f"t fam-{family_slug(family_of(finding))}"
     return f"s src-{finding.label.replace('_', '-')}"
@@ -181,10 +182,12 @@ def _finding_title(finding: Finding) -> str:
     return f"Source: {name}" + (f", {who}" if who else "")
 
 
-def _facts(finding: Finding) -> list[list[str]]:
+def finding_facts(finding: Finding) -> list[list[str]]:
+    """Label/value rows shown in the details panel of a highlighted finding."""
     facts: list[list[str]] = []
     details = finding.details
     if finding.kind == "technique":
+        facts.append(["Technique", finding.label])
         facts.append(["Family", family_of(finding)])
         line = line_of(finding)
         if line is not None:
@@ -215,14 +218,14 @@ def _segment_html(segment: Segment, findings: list[Finding], lanes: dict[int, in
     innermost = segment.covering[-1]
     for index in segment.covering:
         finding = findings[index]
-        css = f"hl {_finding_css(finding)} lane-{min(lanes[index], MAX_LANES - 1)}"
+        css = f"hl {finding_css(finding)} lane-{min(lanes[index], MAX_LANES - 1)}"
         anchor = Markup(' id="f{}"').format(index) if finding.start == segment.start else Markup("")
         extra = (
             Markup(' data-fids="{}" tabindex="0" role="button"').format(ids)
             if index == innermost
             else Markup("")
         )
-        title = f"{_finding_title(finding)}: {finding.reason}"
+        title = display_safe(f"{_finding_title(finding)}: {finding.reason}")
         opening.append(
             Markup('<span class="{}" data-fid="{}" title="{}"{}{}>').format(css, index, title, anchor, extra)
         )
@@ -230,6 +233,12 @@ def _segment_html(segment: Segment, findings: list[Finding], lanes: dict[int, in
 
 
 def article_html(analysis: Analysis) -> Markup:
+    """The article text with one nested ``<span>`` per highlighted finding covering each segment.
+
+    Spans are cut at every finding boundary (report/spans.py), so overlapping findings are all drawn;
+    each finding keeps its lane, and deeper lanes draw their underline lower. The web app's article
+    page uses the same markup.
+    """
     findings = analysis.findings
     order = highlighted(analysis)
     lanes = assign_lanes(findings, order)
@@ -255,8 +264,8 @@ def _findings_data(analysis: Analysis) -> dict[str, Any]:
             "reason": finding.reason,
             "text": finding.text,
             # Without the "t"/"s" highlight class, so the panel box is not painted like a highlight.
-            "css": _finding_css(finding).split(" ", 1)[1],
-            "facts": _facts(finding),
+            "css": finding_css(finding).split(" ", 1)[1],
+            "facts": finding_facts(finding),
         }
     return data
 

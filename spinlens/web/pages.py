@@ -1,7 +1,7 @@
 """The browser pages: analyse, article view, library, overview and login, rendered on the server.
 
 Article text and everything derived from it is hostile input. It reaches the
-page only through Jinja's autoescaping or ``markupsafe`` (:func:`article_markup`
+page only through Jinja's autoescaping or ``markupsafe`` (:func:`spinlens.report.html.article_html`
 escapes every piece it joins), or as JSON inside a non-executed
 ``<script type="application/json">`` block that the static scripts read with
 ``JSON.parse`` and write with ``textContent``. No page has inline script or
@@ -23,7 +23,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
 
 from spinlens.core import settings as core_settings
@@ -31,7 +31,8 @@ from spinlens.core.errors import InputError
 from spinlens.core.model import Analysis, Finding
 from spinlens.core.settings import humanise
 from spinlens.report import render
-from spinlens.report.spans import assign_lanes, display_safe, highlighted, segments
+from spinlens.report.html import article_html, finding_css, finding_facts
+from spinlens.report.spans import display_safe, highlighted
 from spinlens.report.summary import (
     FAMILIES,
     FAMILY_COLOURS,
@@ -42,7 +43,6 @@ from spinlens.report.summary import (
     family_of,
     family_slug,
     genre_of,
-    line_of,
     roles_text,
     sourcing_overview,
     top_entities,
@@ -265,80 +265,10 @@ def _title(analysis: Analysis) -> str:
     return excerpt(first_line, 200) or "Untitled article"
 
 
-def _finding_css(finding: Finding) -> str:
-    if finding.kind == "technique":
-        return f"t fam-{family_slug(family_of(finding))}"
-    return f"s src-{finding.label.replace('_', '-')}"
-
-
 def _finding_name(finding: Finding) -> str:
     if finding.kind == "technique":
         return humanise(finding.label)
     return "source: " + SOURCE_CLASS_NAMES.get(finding.label, finding.label)
-
-
-def _facts(finding: Finding) -> list[list[str]]:
-    facts: list[list[str]] = []
-    details = finding.details if isinstance(finding.details, dict) else {}
-    if finding.kind == "technique":
-        facts.append(["Technique", finding.label])
-        facts.append(["Family", family_of(finding)])
-        line = line_of(finding)
-        if line is not None:
-            facts.append(["Line", str(line)])
-        cues = details.get("cues")
-        if isinstance(cues, list) and cues:
-            facts.append(["Cues", ", ".join(str(c) for c in cues)])
-    else:
-        facts.append(["Class", SOURCE_CLASS_NAMES.get(finding.label, finding.label)])
-        if details.get("mode"):
-            facts.append(["Mode", str(details["mode"]).replace("_", " ")])
-        for key in ("speaker", "cue"):
-            value = details.get(key)
-            if isinstance(value, dict) and value.get("text"):
-                facts.append([key.capitalize(), str(value["text"])])
-    facts.append(["Score", f"{finding.score:.2f}"])
-    facts.append(["Characters", f"{finding.start}–{finding.end}"])
-    facts.append(["Analyser", finding.analyser])
-    return facts
-
-
-def article_markup(analysis: Analysis) -> Markup:
-    """The article text with one nested ``<span>`` per highlighted finding covering each segment.
-
-    Spans are cut at every finding boundary (report/spans.py), so overlapping
-    findings are all drawn; each finding keeps its lane, and deeper lanes draw
-    their underline lower, so overlaps stay visible.
-    """
-    findings = analysis.findings
-    order = highlighted(analysis)
-    lanes = assign_lanes(findings, order)
-    parts: list[Markup] = []
-    for segment in segments(analysis.article.text, findings, order, lanes):
-        text = escape(display_safe(segment.text))
-        if not segment.covering:
-            parts.append(text)
-            continue
-        ids = " ".join(str(i) for i in segment.covering)
-        innermost = segment.covering[-1]
-        opening: list[Markup] = []
-        for index in segment.covering:
-            finding = findings[index]
-            css = f"hl {_finding_css(finding)} lane-{min(lanes[index], MAX_LANES - 1)}"
-            anchor = Markup(' id="f{}"').format(index) if finding.start == segment.start else Markup("")
-            clickable = (
-                Markup(' data-fids="{}" tabindex="0" role="button"').format(ids)
-                if index == innermost
-                else Markup("")
-            )
-            title = f"{_finding_name(finding)} ({finding.score:.2f}): {finding.reason}"
-            opening.append(
-                Markup('<span class="{}" data-fid="{}" title="{}"{}{}>').format(
-                    css, index, display_safe(title), anchor, clickable
-                )
-            )
-        parts.append(Markup("").join(opening) + text + Markup("</span>" * len(opening)))
-    return Markup("").join(parts)
 
 
 def findings_json(analysis: Analysis) -> Markup:
@@ -348,8 +278,8 @@ def findings_json(analysis: Analysis) -> Markup:
             "name": _finding_name(finding),
             "reason": finding.reason,
             "text": finding.text,
-            "css": _finding_css(finding).split(" ", 1)[1],
-            "facts": _facts(finding),
+            "css": finding_css(finding).split(" ", 1)[1],
+            "facts": finding_facts(finding),
         }
         for index in highlighted(analysis)
         for finding in [analysis.findings[index]]
@@ -478,7 +408,7 @@ def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
             "narratives": by_score(analysis.labels_of("narrative")),
             "subnarratives": by_score(analysis.labels_of("subnarrative")),
             "filters": _filters(analysis),
-            "article_html": article_markup(analysis),
+            "article_html": article_html(analysis),
             "findings_json": findings_json(analysis),
             "technique_groups": _technique_groups(analysis),
             "technique_total": len(analysis.findings_of("technique")),
