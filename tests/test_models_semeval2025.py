@@ -243,6 +243,29 @@ def test_shipped_models_load_with_the_task_labels() -> None:
     assert prediction.domain == "CC"
 
 
+def test_fine_roles_read_the_mention_sentence_embedding(trained: Path) -> None:
+    pytest.importorskip("onnxruntime", reason="sentence embeddings need onnxruntime")
+    from spinlens.nlp.embed import DIMENSIONS
+
+    for roles in (load_models(trained).roles, load_models().roles):
+        assert roles.embedding_dims == DIMENSIONS
+        assert all(head.coef.shape[1] == roles.encoder.size + DIMENSIONS for head in roles.fine.values())
+        assert roles.main.coef.shape[1] == roles.encoder.size
+    # The invented corpus has too few fine roles per main role to tell sentences apart: use the shipped one.
+    features = [["ent=kyiv", "s=regime", "s=obey"], ["ent=kyiv", "s=regime", "s=obey"]]
+    sentences = ["The regime in Kyiv obeys its masters.", "Kyiv residents queued for bread in the cold."]
+    embeddings = roles.embed_sentences(sentences)
+    assert embeddings is not None and embeddings.shape == (2, DIMENSIONS)
+    main_with, fine_with = roles.distributions(features, embeddings)
+    main_without, fine_without = roles.distributions(features)
+    # Same words, different sentences: only the fine roles, which read the embedding, may differ.
+    assert np.allclose(main_with[0], main_with[1]) and np.allclose(main_with, main_without)
+    assert any(not np.allclose(f[0], f[1]) for f in fine_with.values())
+    assert all(np.allclose(f[0], f[1]) for f in fine_without.values())
+    with pytest.raises(ModelError, match="sentence embeddings"):
+        roles.distributions(features, embeddings[:1])
+
+
 # ---------------------------------------------------------------------------
 # Official-format writer
 

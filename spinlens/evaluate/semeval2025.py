@@ -305,7 +305,7 @@ def cross_validate_loaded(
         test_r = [d for d in test if d.mentions]
         train_r = [d for d in train if d.mentions]
         examples = role_examples(test_r, parsed, domains)
-        role_predictions = models.roles.predict(examples.features)
+        role_predictions = models.roles.predict(examples.features, examples.embeddings())
         train_examples = role_examples(train_r, parsed)
         trivial_main, trivial_fine = trivial_roles(train_examples.fines)
         sentences_train = [

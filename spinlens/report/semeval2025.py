@@ -15,7 +15,12 @@ from pathlib import Path
 
 from spinlens.core.errors import DataError
 from spinlens.datasets.semeval2025 import anchor_mention, parse_mention_row, read_text
-from spinlens.models.semeval2025 import Semeval2025Models, entity_occurrences, mention_features
+from spinlens.models.semeval2025 import (
+    Semeval2025Models,
+    entity_occurrences,
+    mention_features,
+    mention_sentence,
+)
 
 SUBTASK1_FILE = "subtask-1-annotations.txt"
 SUBTASK2_FILE = "subtask-2-annotations.txt"
@@ -85,13 +90,17 @@ def write_semeval2025_predictions(
             parsed = nlp(text)
             indices = by_file[file_name]
             features = []
+            sentences = []
             for index in indices:
                 _, entity, start, end = mentions[index]
                 # Score the entity where it really is when the given offsets are a character or two off.
                 start, end = anchor_mention(text, entity, start, end) or (start, end)
                 mates = [o for o in entity_occurrences(text, entity) if o != (start, end)]
                 features.append(mention_features(parsed, start, end, mates, domains[file_name]))
-            for index, role in zip(indices, models.roles.predict(features), strict=True):
+                sentences.append(mention_sentence(parsed, start, end))
+            # Every given mention's sentence is embedded, as in cross-validation (analysis caps it for speed).
+            embeddings = models.roles.embed_sentences(sentences)
+            for index, role in zip(indices, models.roles.predict(features, embeddings), strict=True):
                 _, entity, start, end = mentions[index]
                 cells = [file_name, entity, str(start), str(end - 1), role.main, *role.fine]
                 rows[index] = "\t".join(cells)

