@@ -86,10 +86,9 @@ def model_version(analyser: Analyser) -> str | None:
     card = getattr(getattr(analyser, "models", None), "card", None)
     if not isinstance(card, dict):
         return None
-    import hashlib
-    import json
+    from spinlens.models import card_digest
 
-    return hashlib.sha256(json.dumps(card, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return card_digest(card)
 
 
 # Set in the parent just before forking, so workers inherit the loaded models

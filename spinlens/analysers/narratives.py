@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from spinlens.analysers.base import Context
 from spinlens.datasets.semeval2025 import DOMAIN_PREFIX, OTHER
+from spinlens.models import card_digest
 from spinlens.models.semeval2025 import NarrativeModel, TextPiece, split_sentences
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class NarrativeAnalyser:
     assigns: ClassVar[tuple[str, ...]] = ("narratives",)
 
     def __init__(self, models: Semeval2025Models) -> None:
+        self.model_version = card_digest(models.card)
         self.model: NarrativeModel = models.narratives
 
     def __call__(self, ctx: Context) -> None:

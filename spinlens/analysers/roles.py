@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from spinlens.analysers.base import Context
+from spinlens.models import card_digest
 from spinlens.models.semeval2025 import mention_features, mention_sentence, salience_features
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class RoleAnalyser:
     assigns: ClassVar[tuple[str, ...]] = ("roles",)
 
     def __init__(self, models: Semeval2025Models) -> None:
+        self.model_version = card_digest(models.card)
         self.model: RoleModel = models.roles
         self.narratives: NarrativeModel = models.narratives
 
