@@ -15,8 +15,8 @@ from spinlens.nlp.segment import paragraphs
 ARTICLE = (
     "Shameful Council Betrays Every Family in Millbrook\n"
     "\n"
-    "The disgraceful clowns at Millbrook town hall have done it again: they voted to shut the only library in "
-    "the valley, and they did it behind closed doors.\n"
+    "The disgraceful clowns at Millbrook town hall have done it again: they voted to shut the only "
+    "library in the valley, and they did it behind closed doors.\n"
     "\n"
     "Everyone knows these reckless bureaucrats care only about their own salaries. They lied to us before. "
     "They lied to us again.\n"
@@ -24,8 +24,8 @@ ARTICLE = (
     "If we let them close the library today, tomorrow they will close our schools and our hospital. Our "
     "children will grow up with nothing.\n"
     "\n"
-    "Councillor Peter Vance said the closure would save 300,000 dollars a year and that a mobile library would "
-    "visit the village twice a week.\n"
+    "Councillor Peter Vance said the closure would save 300,000 dollars a year and that a mobile library "
+    "would visit the village twice a week.\n"
     "\n"
     "Stand up for Millbrook! Stand up now, before it is too late!\n"
 )
@@ -70,7 +70,9 @@ def test_technique_findings_have_valid_offsets_labels_and_reasons(models: Semeva
 def test_loaded_opening_is_flagged_as_manipulative_wording(models: Semeval2023Models) -> None:
     analysis, _ = _run(models)
     wording = {"Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"}
-    early = [f for f in analysis.findings_of("technique") if f.details["line"] in (1, 3) and f.label in wording]
+    early = [
+        f for f in analysis.findings_of("technique") if f.details["line"] in (1, 3) and f.label in wording
+    ]
     assert early
     assert any(cue.lower() in f.reason.lower() for f in early for cue in f.details["cues"])
 

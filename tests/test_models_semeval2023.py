@@ -40,8 +40,11 @@ LOADED = [
     ("This {adj} decision by the {body} is a disgrace.", "Loaded_Language", "{adj}"),
     ("These {insult} have ruined the {topic} system.", "Name_Calling-Labeling", "{insult}"),
     ("Never in history has a {body} been so utterly {adj}.", "Exaggeration-Minimisation", "utterly {adj}"),
-    ("If we allow this, our {topic} will collapse and our children will suffer.", "Appeal_to_Fear-Prejudice",
-     "our {topic} will collapse and our children will suffer"),
+    (
+        "If we allow this, our {topic} will collapse and our children will suffer.",
+        "Appeal_to_Fear-Prejudice",
+        "our {topic} will collapse and our children will suffer",
+    ),
     ("Act now, before it is too late!", "Appeal_to_Time", "Act now, before it is too late!"),
 ]
 SATIRE = [
@@ -127,11 +130,15 @@ def test_train_writes_a_loadable_model_with_a_card(trained: tuple[Path, Path]) -
 def test_trained_model_learns_the_invented_patterns(trained: tuple[Path, Path]) -> None:
     _, out = trained
     models = load_semeval2023(out)
-    text = "Housing plan\n\nThis outrageous decision by the board is a disgrace.\n\nThe board met on Monday.\n"
+    text = (
+        "Housing plan\n\nThis outrageous decision by the board is a disgrace.\n\nThe board met on Monday.\n"
+    )
     output = models.predict_techniques(text)
     loaded = {p.line: p.scores["Loaded_Language"] for p in output.paragraphs}
     assert loaded[3] > loaded[5]
-    assert any(s.technique == "Loaded_Language" and "outrageous" in text[s.start : s.end] for s in output.spans)
+    assert any(
+        s.technique == "Loaded_Language" and "outrageous" in text[s.start : s.end] for s in output.spans
+    )
 
 
 def test_training_is_deterministic(trained: tuple[Path, Path], tmp_path: Path) -> None:
@@ -197,7 +204,11 @@ def test_prediction_files_round_trip(tmp_path: Path) -> None:
     assert counts[LINES_FILE] == n_lines  # a row for every non-empty line
     written = read_label_files(tmp_path)
     in_memory = predict_labels(models, texts)
-    assert (written.genres, written.frames, written.lines) == (in_memory.genres, in_memory.frames, in_memory.lines)
+    assert (written.genres, written.frames, written.lines) == (
+        in_memory.genres,
+        in_memory.frames,
+        in_memory.lines,
+    )
     # The spans file has no row for an article without spans.
     assert written.spans == {k: v for k, v in in_memory.spans.items() if v}
     gold = read_label_files(FIXTURE)
@@ -208,19 +219,20 @@ def test_prediction_files_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"SemEval-2023 data not found at {SHARED}")
-def test_two_fold_cv_beats_trivial_baselines_on_real_data() -> None:
-    from spinlens.train.semeval2023 import article_folds, fit_models
+def test_models_trained_on_a_third_beat_trivial_baselines_on_unseen_articles() -> None:
+    """A quick held-out check on the real data (the full 5-fold CV is in docs/quality.md)."""
     from spinlens.datasets.semeval2023 import Semeval2023Labels
+    from spinlens.train.semeval2023 import article_folds, fit_models
 
     articles = sorted(load_dataset(SHARED).articles, key=lambda a: a.id)
-    folds = article_folds([a.id for a in articles], 2, 13)
+    folds = article_folds([a.id for a in articles], 3, 13)
     train_part = [a for a, f in zip(articles, folds, strict=True) if f == 0]
-    # Half the held-out fold keeps the test under two minutes.
     held = [a for a, f in zip(articles, folds, strict=True) if f == 1][::2]
     models = fit_models(train_part, seed=13)
     texts = {a.id: a.text for a in held}
     gold = Semeval2023Labels.from_articles(held)
     ours = score_labels(gold, predict_labels(models, texts))
     trivial = score_labels(gold, trivial_baseline(train_part, texts))
-    for metric in ("genre_macro_f1", "frames_micro_f1", "paragraph_micro_f1", "span_any_f1", "span_technique_f1"):
-        assert ours[metric] > trivial[metric], metric
+    metrics = ("genre_macro_f1", "frames_micro_f1", "paragraph_micro_f1", "span_any_f1", "span_technique_f1")
+    for metric in metrics:
+        assert ours[metric] > trivial[metric], (metric, ours[metric], trivial[metric])

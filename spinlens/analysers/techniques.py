@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from spinlens.analysers.base import Context
 from spinlens.core.settings import humanise, technique_family
 from spinlens.features.cues import CUES, find_cues
+from spinlens.features.valence import valence_bucket
 
 if TYPE_CHECKING:
     from spinlens.models.semeval2023 import ParagraphPrediction, Semeval2023Models, SpanPrediction
@@ -41,6 +42,11 @@ DESCRIPTIONS: dict[str, str] = {
     "Straw_Man": "Attacks a distorted version of the opposing view",
     "Whataboutism": "Deflects criticism by pointing at the other side",
 }
+
+# Techniques whose evidence is the emotional charge of single words.
+CHARGED_WORD_TECHNIQUES = frozenset(
+    {"Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation", "Appeal_to_Fear-Prejudice"}
+)
 
 GENRE_DESCRIPTIONS: dict[str, str] = {
     "opinion": "argues a point of view",
@@ -125,6 +131,11 @@ class TechniqueAnalyser:
             if cues:
                 return cues[:3]
         cues = _cue_words(span_text, span.technique)
+        if span.technique in CHARGED_WORD_TECHNIQUES:
+            for word in span_text.split():
+                word = word.strip(".,;:!?\"“”'’()")
+                if valence_bucket(word.lower()) and word.lower() not in (c.lower() for c in cues):
+                    cues.append(word)
         for word in span.evidence:
             if len(cues) >= 3:
                 break
@@ -163,7 +174,12 @@ class TechniqueAnalyser:
                 f"model score {score:.2f}"
             ),
             analyser=analyser,
-            details={"family": technique_family(label), "line": para.line, "cues": words, "scope": "paragraph"},
+            details={
+                "family": technique_family(label),
+                "line": para.line,
+                "cues": words,
+                "scope": "paragraph",
+            },
         )
 
 
@@ -201,9 +217,11 @@ class GenreFramesAnalyser:
                 "frame",
                 frame,
                 score=round(frame_scores[frame], 4),
-                reason=f"Frames the story in terms of {humanise(frame)}{evidence}; model score "
-                f"{frame_scores[frame]:.2f}",
+                reason=f"Uses the {humanise(frame)} frame{evidence}; model score {frame_scores[frame]:.2f}",
                 analyser=analyser,
-                details={"threshold": round(float(self.models.articles.frame_thresholds[
-                    self.models.frame_labels.index(frame)]), 4)},
+                details={
+                    "threshold": round(
+                        float(self.models.articles.frame_thresholds[self.models.frame_labels.index(frame)]), 4
+                    )
+                },
             )

@@ -148,7 +148,9 @@ def read_span_labels(path: Path) -> dict[str, list[TechniqueSpan]]:
         try:
             start, end = int(start_text), int(end_text)
         except ValueError as exc:
-            raise DataError(f"{path}:{number}: offsets {start_text!r}, {end_text!r} are not integers") from exc
+            raise DataError(
+                f"{path}:{number}: offsets {start_text!r}, {end_text!r} are not integers"
+            ) from exc
         if not 0 <= start < end:
             raise DataError(f"{path}:{number}: span [{start}, {end}) is empty or negative")
         labels.setdefault(article_id, []).append(TechniqueSpan(start, end, technique))
@@ -186,16 +188,21 @@ def load_dataset(data_dir: Path) -> Semeval2023Dataset:
     lines = read_line_labels(data_dir / LINES_FILE) if (data_dir / LINES_FILE).exists() else {}
     spans = read_span_labels(data_dir / SPANS_FILE) if (data_dir / SPANS_FILE).exists() else {}
 
-    for name, table in ((GENRE_FILE, genres), (FRAMES_FILE, frames), (LINES_FILE, lines), (SPANS_FILE, spans)):
+    for name, table in (
+        (GENRE_FILE, genres),
+        (FRAMES_FILE, frames),
+        (LINES_FILE, lines),
+        (SPANS_FILE, spans),
+    ):
         unknown = sorted(set(table) - set(texts))
         if unknown:
             raise DataError(
                 f"{data_dir / name}: {len(unknown)} article id(s) have no file in {ARTICLES_DIR}/, "
                 f"e.g. {unknown[0]}"
             )
-    for article_id, article_spans in spans.items():
+    for article_id, checked_spans in spans.items():
         length = len(texts[article_id])
-        for span in article_spans:
+        for span in checked_spans:
             if span.end > length:
                 raise DataError(
                     f"{data_dir / SPANS_FILE}: span [{span.start}, {span.end}) of article {article_id} "
@@ -205,7 +212,7 @@ def load_dataset(data_dir: Path) -> Semeval2023Dataset:
     articles = []
     for article_id, text in texts.items():
         line_labels = lines.get(article_id)
-        article_spans = spans.get(article_id)
+        article_spans: list[TechniqueSpan] | None = spans.get(article_id)
         # An article with spans but no line rows is still annotated for techniques.
         if line_labels is None and article_spans is not None:
             line_labels = {}
@@ -289,7 +296,9 @@ def format_genre_labels(labels: Mapping[str, str]) -> str:
 
 
 def format_frame_labels(labels: Mapping[str, Iterable[str]]) -> str:
-    return "".join(f"{article_id}\t{','.join(_ordered(frames, FRAMES))}\n" for article_id, frames in labels.items())
+    return "".join(
+        f"{article_id}\t{','.join(_ordered(frames, FRAMES))}\n" for article_id, frames in labels.items()
+    )
 
 
 def format_line_labels(labels: Mapping[str, Mapping[int, Iterable[str]]]) -> str:

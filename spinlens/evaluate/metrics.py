@@ -7,7 +7,7 @@ Kept free of any dataset format: callers pass plain label sets and
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -114,8 +114,8 @@ class SpanScores:
 
 
 def span_scores(
-    gold: Mapping[Hashable, Iterable[SpanTriple]],
-    pred: Mapping[Hashable, Iterable[SpanTriple]],
+    gold: Mapping[str, Iterable[SpanTriple]],
+    pred: Mapping[str, Iterable[SpanTriple]],
     *,
     label_aware: bool = True,
 ) -> SpanScores:

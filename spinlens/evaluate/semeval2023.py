@@ -51,8 +51,9 @@ def predict_labels(models: Semeval2023Models, texts: Mapping[str, str]) -> Semev
     """Run the models over ``{id: text}`` and return what the four label files would hold."""
     labels = Semeval2023Labels()
     ids = list(texts)
-    for article_id, (genre, _, frames, _) in zip(ids, models.predict_article_labels([texts[i] for i in ids]),
-                                                 strict=True):
+    for article_id, (genre, _, frames, _) in zip(
+        ids, models.predict_article_labels([texts[i] for i in ids]), strict=True
+    ):
         labels.genres[article_id] = genre
         labels.frames[article_id] = frozenset(frames)
     for article_id in ids:
@@ -71,14 +72,19 @@ def score_labels(gold: Semeval2023Labels, pred: Semeval2023Labels) -> dict[str, 
     result: dict[str, Any] = {}
     if gold.genres:
         ids = sorted(gold.genres)
-        genre = single_label_scores([gold.genres[i] for i in ids], [pred.genres.get(i, "") for i in ids], GENRES)
+        genre = single_label_scores(
+            [gold.genres[i] for i in ids], [pred.genres.get(i, "") for i in ids], GENRES
+        )
         result["genre_macro_f1"] = genre.macro_f1
         result["genre_accuracy"] = genre.micro.f1
         result["genre_per_label"] = {k: v.to_dict() for k, v in genre.per_label.items()}
     if gold.frames:
         ids = sorted(gold.frames)
-        frames = multilabel_scores([gold.frames[i] for i in ids], [pred.frames.get(i, frozenset()) for i in ids],
-                                   [f for f in FRAMES if any(f in gold.frames[i] for i in ids)])
+        frames = multilabel_scores(
+            [gold.frames[i] for i in ids],
+            [pred.frames.get(i, frozenset()) for i in ids],
+            [f for f in FRAMES if any(f in gold.frames[i] for i in ids)],
+        )
         result["frames_micro_f1"] = frames.micro.f1
         result["frames_macro_f1"] = frames.macro_f1
         result["frames_per_label"] = {k: v.to_dict() for k, v in frames.per_label.items()}
@@ -112,7 +118,7 @@ def score_labels(gold: Semeval2023Labels, pred: Semeval2023Labels) -> dict[str, 
 
 
 def trivial_baseline(train: Sequence[Semeval2023Article], texts: Mapping[str, str]) -> Semeval2023Labels:
-    """Majority genre, the three commonest frames, Loaded_Language on every paragraph and as its whole span."""
+    """Majority genre, the three commonest frames, Loaded_Language on every paragraph (and as its span)."""
     genres = Counter(a.genre for a in train if a.genre is not None)
     majority = min(genres, key=lambda g: (-genres[g], g)) if genres else GENRES[0]
     frame_counts = Counter(f for a in train for f in (a.frames or ()))
@@ -128,7 +134,13 @@ def trivial_baseline(train: Sequence[Semeval2023Article], texts: Mapping[str, st
 
 
 _BASE_WORD = {"ngram_range": [1, 2], "min_df": 2, "sublinear_tf": True, "max_features": 50000}
-_BASE_CHAR = {"analyzer": "char_wb", "ngram_range": [2, 5], "min_df": 3, "sublinear_tf": True, "max_features": 50000}
+_BASE_CHAR = {
+    "analyzer": "char_wb",
+    "ngram_range": [2, 5],
+    "min_df": 3,
+    "sublinear_tf": True,
+    "max_features": 50000,
+}
 
 
 def _tfidf(train_texts: Sequence[str]) -> Callable[[Sequence[str]], sparse.csr_matrix]:
@@ -136,7 +148,9 @@ def _tfidf(train_texts: Sequence[str]) -> Callable[[Sequence[str]], sparse.csr_m
     return lambda texts: sparse.hstack([word.transform(texts), char.transform(texts)]).tocsr()
 
 
-def tfidf_baseline(train: Sequence[Semeval2023Article], texts: Mapping[str, str], seed: int) -> Semeval2023Labels:
+def tfidf_baseline(
+    train: Sequence[Semeval2023Article], texts: Mapping[str, str], seed: int
+) -> Semeval2023Labels:
     """Plain word+char TF-IDF logistic regressions, probability 0.5 as the cut-off everywhere.
 
     Paragraph labels are also emitted as whole-paragraph spans.
@@ -148,23 +162,28 @@ def tfidf_baseline(train: Sequence[Semeval2023Article], texts: Mapping[str, str]
     encode = _tfidf([a.text for a in train])
     X_test = encode([texts[i] for i in ids])
     Yg = np.array([[a.genre == g for g in GENRES] for a in genre_train], dtype=np.int8)
-    genre_heads = fit_binary_heads(encode([a.text for a in genre_train]), Yg, GENRES, C=1.0,
-                                   class_weight="balanced", seed=seed)
+    genre_heads = fit_binary_heads(
+        encode([a.text for a in genre_train]), Yg, GENRES, C=1.0, class_weight="balanced", seed=seed
+    )
     for i, row in zip(ids, genre_heads.decision(X_test), strict=True):
         labels.genres[i] = GENRES[int(np.argmax(row))]
     Yf = np.array([[f in (a.frames or ()) for f in FRAMES] for a in frame_train], dtype=np.int8)
-    frame_heads = fit_binary_heads(encode([a.text for a in frame_train]), Yf, FRAMES, C=1.0,
-                                   class_weight="balanced", seed=seed)
+    frame_heads = fit_binary_heads(
+        encode([a.text for a in frame_train]), Yf, FRAMES, C=1.0, class_weight="balanced", seed=seed
+    )
     for i, row in zip(ids, sigmoid(frame_heads.decision(X_test)), strict=True):
         labels.frames[i] = frozenset(f for f, p in zip(FRAMES, row, strict=True) if p >= 0.5)
 
     tech_train = [a for a in train if a.line_labels is not None]
     train_paras = [(a, p) for a in tech_train for p in paragraphs(a.text)]
     encode_p = _tfidf([p.text for _, p in train_paras])
-    Yp = np.array([[t in (a.line_labels or {}).get(p.line, ()) for t in TECHNIQUES] for a, p in train_paras],
-                  dtype=np.int8)
-    heads = fit_binary_heads(encode_p([p.text for _, p in train_paras]), Yp, TECHNIQUES, C=1.0,
-                             class_weight="balanced", seed=seed)
+    Yp = np.array(
+        [[t in (a.line_labels or {}).get(p.line, ()) for t in TECHNIQUES] for a, p in train_paras],
+        dtype=np.int8,
+    )
+    heads = fit_binary_heads(
+        encode_p([p.text for _, p in train_paras]), Yp, TECHNIQUES, C=1.0, class_weight="balanced", seed=seed
+    )
     for i in ids:
         paras = paragraphs(texts[i])
         probs = sigmoid(heads.decision(encode_p([p.text for p in paras]))) if paras else np.zeros((0, 1))
@@ -223,11 +242,15 @@ class Semeval2023Report:
             tfidf = f"{self.scores[BASELINE_TFIDF][key]:.3f}{self._spread(BASELINE_TFIDF, key)}"
             trivial = f"{self.scores[BASELINE_TRIVIAL][key]:.3f}"
             lines.append(f"| {title:<34} | {ours:>15} | {tfidf:>15} | {trivial:>9} |")
+        return "\n".join(lines + self._label_tables())
+
+    def _label_tables(self) -> list[str]:
+        lines: list[str] = []
         ours = self.scores.get(SYSTEM, {})
         if "paragraph_per_label" in ours:
             lines += [
                 "",
-                "Per technique (paragraph F1 / span technique-aware F1; support = gold paragraphs / gold spans)",
+                "Per technique (paragraph F1, span technique-aware F1; support: gold paragraphs / spans)",
                 "",
                 f"| {'Technique':<34} | {'para F1':>7} | {'TF-IDF':>7} | {'span F1':>7} | {'support':>11} |",
                 f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 13}|",
@@ -242,18 +265,30 @@ class Semeval2023Report:
                     f"{span['f1']:>7.3f} | {support:>11} |"
                 )
         if "frames_per_label" in ours:
-            lines += ["", f"| {'Frame':<46} | {'F1':>6} | {'support':>7} |", f"|{'-' * 48}|{'-' * 8}|{'-' * 9}|"]
+            lines += [
+                "",
+                f"| {'Frame':<46} | {'F1':>6} | {'support':>7} |",
+                f"|{'-' * 48}|{'-' * 8}|{'-' * 9}|",
+            ]
             for label, prf in sorted(ours["frames_per_label"].items(), key=lambda kv: -kv[1]["support"]):
                 lines.append(f"| {label:<46} | {prf['f1']:>6.3f} | {prf['support']:>7} |")
         if "genre_per_label" in ours:
-            lines += ["", f"| {'Genre':<10} | {'P':>6} | {'R':>6} | {'F1':>6} | {'support':>7} |",
-                      f"|{'-' * 12}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 9}|"]
+            lines += [
+                "",
+                f"| {'Genre':<10} | {'P':>6} | {'R':>6} | {'F1':>6} | {'support':>7} |",
+                f"|{'-' * 12}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 9}|",
+            ]
             for label, prf in ours["genre_per_label"].items():
-                lines.append(f"| {label:<10} | {prf['precision']:>6.3f} | {prf['recall']:>6.3f} | {prf['f1']:>6.3f} | "
-                             f"{prf['support']:>7} |")
-        lines += ["", f"Total time {self.seconds:.0f} s; prediction {1000 * self.seconds_per_article_prediction:.0f} ms "
-                      "per article (all three models)."]
-        return "\n".join(lines)
+                lines.append(
+                    f"| {label:<10} | {prf['precision']:>6.3f} | {prf['recall']:>6.3f} | {prf['f1']:>6.3f} | "
+                    f"{prf['support']:>7} |"
+                )
+        lines += [
+            "",
+            f"Total time {self.seconds:.0f} s; prediction "
+            f"{1000 * self.seconds_per_article_prediction:.0f} ms per article (all three models).",
+        ]
+        return lines
 
 
 def _merge(into: Semeval2023Labels, part: Semeval2023Labels) -> None:
@@ -263,7 +298,9 @@ def _merge(into: Semeval2023Labels, part: Semeval2023Labels) -> None:
     into.spans.update(part.spans)
 
 
-def cross_validate(data_dir: Path, folds: int = 5, seed: int = 13, progress: Progress = None) -> Semeval2023Report:
+def cross_validate(
+    data_dir: Path, folds: int = 5, seed: int = 13, progress: Progress = None
+) -> Semeval2023Report:
     """k-fold cross-validation at article level of the spinlens models and the baselines."""
     from spinlens.train.semeval2023 import article_folds, fit_models
 

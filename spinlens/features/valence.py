@@ -18,7 +18,9 @@ def valence_lexicon() -> dict[str, float]:
     try:
         text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:  # pragma: no cover - install problem
-        raise ModelError("the vaderSentiment package (its lexicon) is missing: pip install vaderSentiment") from exc
+        raise ModelError(
+            "the vaderSentiment package (its lexicon) is missing: pip install vaderSentiment"
+        ) from exc
     lexicon: dict[str, float] = {}
     for row in text.splitlines():
         fields = row.split("\t")

@@ -26,6 +26,7 @@ model folder never executes code from it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -48,6 +49,7 @@ from spinlens.features.cues import (
     cue_vector,
     find_cues,
 )
+from spinlens.features.valence import valence_bucket
 from spinlens.nlp.segment import Paragraph, paragraphs
 
 FORMAT_VERSION = 1
@@ -214,13 +216,15 @@ class TokenizedArticle:
         for index, para in enumerate(paras):
             for m in TOKEN_PATTERN.finditer(para.text):
                 word = m.group()
-                tokens.append(Token(para.start + m.start(), para.start + m.end(), word, word.lower(), index, sentence))
-                if word in ("." , "!", "?"):
+                tokens.append(
+                    Token(para.start + m.start(), para.start + m.end(), word, word.lower(), index, sentence)
+                )
+                if word in (".", "!", "?"):
                     sentence += 1
             sentence += 1
         lowers = [t.lower for t in tokens]
         word_counts = Counter(w for w in lowers if w.isalpha() and w not in STOPWORDS and len(w) > 2)
-        bigram_counts = Counter(zip(lowers, lowers[1:], strict=False))
+        bigram_counts = Counter(itertools.pairwise(lowers))
         questions = {t.sentence for t in tokens if t.text == "?"}
         exclamations = {t.sentence for t in tokens if t.text == "!"}
         in_quotes: list[bool] = []
@@ -276,12 +280,15 @@ def paragraph_context_features(probs: np.ndarray | None, labels: Sequence[str]) 
     if probs is None or not len(probs):
         return []
     feats: list[Feature] = [("pmax", float(probs.max())), ("psum", float(probs.sum()) / 4)]
-    feats.extend(("p=" + label, float(p)) for label, p in zip(labels, probs, strict=True) if p >= CONTEXT_MIN_PROB)
+    feats.extend(
+        ("p=" + label, float(p)) for label, p in zip(labels, probs, strict=True) if p >= CONTEXT_MIN_PROB
+    )
     return feats
 
 
-def token_features(art: TokenizedArticle, para_probs: np.ndarray | None = None,
-                   labels: Sequence[str] = ()) -> list[list[Feature]]:
+def token_features(
+    art: TokenizedArticle, para_probs: np.ndarray | None = None, labels: Sequence[str] = ()
+) -> list[list[Feature]]:
     """Features of every token: itself, a ±2 window in its paragraph, its sentence and article context."""
     toks = art.tokens
     lowers = [t.lower for t in toks]
@@ -291,8 +298,16 @@ def token_features(art: TokenizedArticle, para_probs: np.ndarray | None = None,
     for t in toks:
         if t.lower.isalpha() and t.lower not in STOPWORDS and len(t.lower) > 2:
             sentence_words.setdefault(t.sentence, []).append(t.lower)
-    context = [paragraph_context_features(para_probs[i] if para_probs is not None else None, labels)
-               for i in range(len(art.paragraphs))]
+    # The sentence's content words, shared by every token in it (built once per sentence).
+    sentence_feats = {
+        sentence: [("sw=" + w, SENTENCE_WORD_WEIGHT) for w in words[:30]]
+        for sentence, words in sentence_words.items()
+    }
+    context = [
+        paragraph_context_features(para_probs[i] if para_probs is not None else None, labels)
+        for i in range(len(art.paragraphs))
+    ]
+    valence = [valence_bucket(w) for w in lowers]
     feats: list[list[Feature]] = []
     for i, tok in enumerate(toks):
         w = lowers[i]
@@ -323,8 +338,14 @@ def token_features(art: TokenizedArticle, para_probs: np.ndarray | None = None,
         if tok.paragraph == 0:
             names.append("title")
         names.extend("cue=" + cue for cue in cues[i])
+        if valence[i]:
+            names.append("v=" + str(valence[i]))
+        for d in (-1, 1):
+            j = i + d
+            if 0 <= j < n and valence[j] and toks[j].paragraph == tok.paragraph:
+                names.append(f"v{d}={valence[j]}")
         f: list[Feature] = [(name, 1.0) for name in names]
-        f.extend(("sw=" + sw, SENTENCE_WORD_WEIGHT) for sw in sentence_words.get(tok.sentence, [])[:30])
+        f.extend(sentence_feats.get(tok.sentence, ()))
         f.extend(context[tok.paragraph])
         feats.append(f)
     return feats
@@ -347,22 +368,35 @@ class SpanTagger:
     def hasher(self) -> FeatureHasher:
         return FeatureHasher(n_features=self.n_hash, input_type="pair", alternate_sign=False)
 
-    def token_scores(self, art: TokenizedArticle, para_probs: np.ndarray | None = None,
-                     labels: Sequence[str] = ()) -> np.ndarray:
+    def token_scores(
+        self, art: TokenizedArticle, para_probs: np.ndarray | None = None, labels: Sequence[str] = ()
+    ) -> np.ndarray:
         if not art.tokens:
             return np.zeros(0)
         X = self.hasher().transform(token_features(art, para_probs, labels))
         return sigmoid(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
 
     @classmethod
-    def fit(cls, arts: Sequence[TokenizedArticle], targets: Sequence[np.ndarray],
-            para_probs: Sequence[np.ndarray | None], labels: Sequence[str], *, C: float, seed: int,
-            n_hash: int = 2**18) -> SpanTagger:
+    def fit(
+        cls,
+        arts: Sequence[TokenizedArticle],
+        targets: Sequence[np.ndarray],
+        para_probs: Sequence[np.ndarray | None],
+        labels: Sequence[str],
+        *,
+        C: float,
+        seed: int,
+        n_hash: int = 2**18,
+    ) -> SpanTagger:
         from sklearn.linear_model import LogisticRegression
 
         hasher = FeatureHasher(n_features=n_hash, input_type="pair", alternate_sign=False)
         X = sparse.vstack(
-            [hasher.transform(token_features(a, p, labels)) for a, p in zip(arts, para_probs, strict=True) if a.tokens]
+            [
+                hasher.transform(token_features(a, p, labels))
+                for a, p in zip(arts, para_probs, strict=True)
+                if a.tokens
+            ]
         ).tocsr()
         y = np.concatenate([t for a, t in zip(arts, targets, strict=True) if a.tokens])
         model = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
@@ -416,8 +450,13 @@ def decode_runs(art: TokenizedArticle, scores: np.ndarray, low: float, high: flo
 # Span labeller
 
 
-def span_features(art: TokenizedArticle, first: int, last: int, para_probs: np.ndarray | None = None,
-                  labels: Sequence[str] = ()) -> list[Feature]:
+def span_features(
+    art: TokenizedArticle,
+    first: int,
+    last: int,
+    para_probs: np.ndarray | None = None,
+    labels: Sequence[str] = (),
+) -> list[Feature]:
     """Features of the span ``tokens[first..last]``: its words, its edges, its context."""
     names = _span_feature_names(art, first, last)
     feats: list[Feature] = [(name, 1.0) for name in names]
@@ -431,7 +470,7 @@ def _span_feature_names(art: TokenizedArticle, first: int, last: int) -> list[st
     words = [t.lower for t in toks[first : last + 1]]
     f = ["bias", f"len={min(len(words), 12) if len(words) < 12 else 12 + min(len(words) // 8, 6)}"]
     f.extend("w=" + w for w in words)
-    f.extend(f"b={a}|{b}" for a, b in zip(words, words[1:], strict=False))
+    f.extend(f"b={a}|{b}" for a, b in itertools.pairwise(words))
     f.append("first=" + words[0])
     f.append("last=" + words[-1])
     para = toks[first].paragraph
@@ -439,7 +478,9 @@ def _span_feature_names(art: TokenizedArticle, first: int, last: int) -> list[st
         left = first - d
         right = last + d
         f.append(f"l{d}=" + (toks[left].lower if left >= 0 and toks[left].paragraph == para else "<P>"))
-        f.append(f"r{d}=" + (toks[right].lower if right < len(toks) and toks[right].paragraph == para else "<P>"))
+        f.append(
+            f"r{d}=" + (toks[right].lower if right < len(toks) and toks[right].paragraph == para else "<P>")
+        )
     content = [w for w in words if w.isalpha() and w not in STOPWORDS and len(w) > 2]
     if content and all(art.word_counts[w] >= 2 for w in content):
         f.append("all_rep")
@@ -454,6 +495,8 @@ def _span_feature_names(art: TokenizedArticle, first: int, last: int) -> list[st
         f.append("quoted")
     if para == 0:
         f.append("title")
+    names_valence = {valence_bucket(w) for w in words} - {None}
+    f.extend(f"v={v}" for v in names_valence)
     shapes = {_shape(t.text) for t in toks[first : last + 1]}
     f.extend("shape=" + s for s in shapes)
     start, end = toks[first].start, toks[last].end
@@ -475,6 +518,7 @@ class SpanLabeller:
     prior_weight: float = 0.0
     second_label_ratio: float = 1.1  # >1 means never emit a second label
     n_hash: int = 2**16
+    _relative: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def hasher(self) -> FeatureHasher:
         return FeatureHasher(n_features=self.n_hash, input_type="pair", alternate_sign=False)
@@ -486,26 +530,40 @@ class SpanLabeller:
         return np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
 
     def evidence(self, feats: list[Feature], label: str, k: int = 3) -> list[str]:
-        """The span's own words that pushed most towards ``label``."""
+        """The span's own words that pushed most towards ``label`` (relative to the average technique)."""
         j = self.labels.index(label)
-        hasher = self.hasher()
-        words = [name[2:] for name, _ in feats if name.startswith("w=")]
-        scored = []
-        for w in dict.fromkeys(words):
-            x = hasher.transform([[("w=" + w, 1.0)]])
-            contribution = float((x @ self.coef[j])[0] - (x @ self.coef.mean(axis=0))[0])
-            if contribution > 0 and any(ch.isalnum() for ch in w):
-                scored.append((contribution, w))
+        words = [
+            w
+            for w in dict.fromkeys(name[2:] for name, _ in feats if name.startswith("w="))
+            if _informative(w)
+        ]
+        if not words:
+            return []
+        X = self.hasher().transform([[("w=" + w, 1.0)] for w in words]).tocsr()
+        if self._relative is None:
+            self._relative = self.coef - self.coef.mean(axis=0, keepdims=True)
+        contributions = np.asarray(X @ self._relative[j]).ravel()
+        scored = [(float(c), w) for c, w in zip(contributions, words, strict=True) if c > 0]
         return [w for _, w in sorted(scored, reverse=True)[:k]]
 
     @classmethod
-    def fit(cls, feats: Sequence[list[Feature]], y: Sequence[str], labels: Sequence[str], *, C: float,
-            seed: int, n_hash: int = 2**16) -> SpanLabeller:
+    def fit(
+        cls,
+        feats: Sequence[list[Feature]],
+        y: Sequence[str],
+        labels: Sequence[str],
+        *,
+        C: float,
+        seed: int,
+        n_hash: int = 2**16,
+    ) -> SpanLabeller:
         # One-vs-rest rather than a joint softmax: liblinear is many times faster than
         # lbfgs over a million weights, and the softmax of one-vs-rest logits ranks alike.
         hasher = FeatureHasher(n_features=n_hash, input_type="pair", alternate_sign=False)
         X = hasher.transform(feats)
-        Y = np.array([[label == t for t in labels] for label in y], dtype=np.int8).reshape(len(y), len(labels))
+        Y = np.array([[label == t for t in labels] for label in y], dtype=np.int8).reshape(
+            len(y), len(labels)
+        )
         heads = fit_binary_heads(X, Y, labels, C=C, class_weight=None, seed=seed)
         return cls(list(labels), heads.coef, heads.intercept, n_hash=n_hash)
 
@@ -536,10 +594,18 @@ class SpanLabeller:
 
 
 PARAGRAPH_WORD_PARAMS: dict[str, Any] = {
-    "ngram_range": [1, 2], "min_df": 2, "sublinear_tf": True, "max_features": 40000, "lowercase": True,
+    "ngram_range": [1, 2],
+    "min_df": 2,
+    "sublinear_tf": True,
+    "max_features": 40000,
+    "lowercase": True,
 }
 PARAGRAPH_CHAR_PARAMS: dict[str, Any] = {
-    "analyzer": "char_wb", "ngram_range": [2, 5], "min_df": 3, "sublinear_tf": True, "max_features": 60000,
+    "analyzer": "char_wb",
+    "ngram_range": [2, 5],
+    "min_df": 3,
+    "sublinear_tf": True,
+    "max_features": 60000,
 }
 CONTEXT_WEIGHT = 0.5
 CUE_WEIGHT = 0.3
@@ -557,12 +623,16 @@ def paragraph_context_texts(paras: Sequence[Paragraph]) -> list[str]:
 def paragraph_cue_matrix(paras: Sequence[Paragraph]) -> np.ndarray:
     words = Counter(w for p in paras for w in content_words(p.text))
     n = max(len(paras) - 1, 1)
-    return np.vstack(
-        [
-            cue_vector(p.text, article_word_counts=words, is_title=(i == 0), relative_position=i / n)
-            for i, p in enumerate(paras)
-        ]
-    ) if paras else np.zeros((0, len(CUE_NAMES) + 11))
+    return (
+        np.vstack(
+            [
+                cue_vector(p.text, article_word_counts=words, is_title=(i == 0), relative_position=i / n)
+                for i, p in enumerate(paras)
+            ]
+        )
+        if paras
+        else np.zeros((0, len(CUE_NAMES) + 11))
+    )
 
 
 @dataclass
@@ -571,14 +641,15 @@ class ParagraphStage1:
     char: TfidfEncoder
     heads: LinearHeads
 
-    def features(self, paras: Sequence[Paragraph]) -> sparse.csr_matrix:
+    def features(self, paras: Sequence[Paragraph], cue_matrix: np.ndarray | None = None) -> sparse.csr_matrix:
         texts = [p.text for p in paras]
+        cues = paragraph_cue_matrix(paras) if cue_matrix is None else cue_matrix
         return sparse.hstack(
             [
                 self.word.transform(texts),
                 self.char.transform(texts),
                 CONTEXT_WEIGHT * self.word.transform(paragraph_context_texts(paras)),
-                sparse.csr_matrix(CUE_WEIGHT * paragraph_cue_matrix(paras)),
+                sparse.csr_matrix(CUE_WEIGHT * cues),
             ]
         ).tocsr()
 
@@ -590,8 +661,12 @@ class ParagraphStage1:
 N_META_PER_LABEL = 6
 
 
-def meta_features(stage1_logits: np.ndarray, token_scores: Sequence[np.ndarray], span_votes: np.ndarray,
-                  cue_matrix: np.ndarray) -> np.ndarray:
+def meta_features(
+    stage1_logits: np.ndarray,
+    token_scores: Sequence[np.ndarray],
+    span_votes: np.ndarray,
+    cue_matrix: np.ndarray,
+) -> np.ndarray:
     """Dense features for stage 2 of one article's paragraphs.
 
     Per label: own stage-1 logit, previous/next paragraph's probability, article mean
@@ -605,10 +680,30 @@ def meta_features(stage1_logits: np.ndarray, token_scores: Sequence[np.ndarray],
     art_mean = np.repeat(probs.mean(axis=0, keepdims=True), n, axis=0) if n else probs
     art_max = np.repeat(probs.max(axis=0, keepdims=True), n, axis=0) if n else probs
     tok = np.array(
-        [[float(s.max()) if len(s) else 0.0, float(s.mean()) if len(s) else 0.0, float((s >= 0.5).mean()) if len(s) else 0.0]
-         for s in token_scores]
+        [
+            [
+                float(s.max()) if len(s) else 0.0,
+                float(s.mean()) if len(s) else 0.0,
+                float((s >= 0.5).mean()) if len(s) else 0.0,
+            ]
+            for s in token_scores
+        ]
     ).reshape(n, 3)
     return np.hstack([stage1_logits / 4.0, prev, nxt, art_mean, art_max, span_votes, tok, cue_matrix])
+
+
+def stage2_columns(label_index: int, n_labels: int) -> list[int]:
+    """Meta-feature columns stage 2 may use for one technique.
+
+    Only the technique's own stage-1 evidence (paragraph, neighbours, article) plus
+    the span labeller's votes for every technique and the tagger's statistics: on
+    inner folds this beat a model over all columns, which overfits the many
+    cross-technique weights.
+    """
+    own = [block * n_labels + label_index for block in range(N_META_PER_LABEL)]
+    votes = [5 * n_labels + k for k in range(n_labels)]
+    tagger = [N_META_PER_LABEL * n_labels + k for k in range(3)]
+    return list(dict.fromkeys(own + votes + tagger))
 
 
 @dataclass
@@ -625,10 +720,18 @@ class ParagraphStage2:
 
 
 ARTICLE_WORD_PARAMS: dict[str, Any] = {
-    "ngram_range": [1, 2], "min_df": 2, "max_df": 0.9, "sublinear_tf": True, "max_features": 30000,
+    "ngram_range": [1, 2],
+    "min_df": 2,
+    "max_df": 0.9,
+    "sublinear_tf": True,
+    "max_features": 30000,
 }
 ARTICLE_CHAR_PARAMS: dict[str, Any] = {
-    "analyzer": "char_wb", "ngram_range": [3, 5], "min_df": 3, "sublinear_tf": True, "max_features": 30000,
+    "analyzer": "char_wb",
+    "ngram_range": [3, 5],
+    "min_df": 3,
+    "sublinear_tf": True,
+    "max_features": 30000,
 }
 
 
@@ -725,7 +828,9 @@ class Semeval2023Models:
     card: dict[str, Any] = field(default_factory=dict)
 
     # -- article level -------------------------------------------------
-    def predict_article_labels(self, texts: Sequence[str]) -> list[tuple[str, dict[str, float], list[str], dict[str, float]]]:
+    def predict_article_labels(
+        self, texts: Sequence[str]
+    ) -> list[tuple[str, dict[str, float], list[str], dict[str, float]]]:
         if not texts:
             return []
         X = self.articles.features(texts)
@@ -734,7 +839,11 @@ class Semeval2023Models:
         out = []
         for g, f in zip(genre_probs, frame_probs, strict=True):
             genre = self.genres[int(np.argmax(g))]
-            frames = [lab for lab, p, t in zip(self.frame_labels, f, self.articles.frame_thresholds, strict=True) if p >= t]
+            frames = [
+                lab
+                for lab, p, t in zip(self.frame_labels, f, self.articles.frame_thresholds, strict=True)
+                if p >= t
+            ]
             out.append(
                 (
                     genre,
@@ -751,30 +860,46 @@ class Semeval2023Models:
         if not paras:
             return TechniqueOutput([], [])
         art = TokenizedArticle.from_text(text, paras)
-        logits1 = self.stage1.heads.decision(self.stage1.features(paras))
+        cue_matrix = paragraph_cue_matrix(paras)
+        logits1 = self.stage1.heads.decision(self.stage1.features(paras, cue_matrix))
         probs1 = sigmoid(logits1)
         token_scores = self.tagger.token_scores(art, probs1, self.techniques)
         runs = decode_runs(art, token_scores, self.tagger.low, self.tagger.high)
         run_feats = [span_features(art, a, b, probs1, self.techniques) for a, b in runs]
         run_logits = self.labeller.logits(run_feats)
-        per_para_tokens = _scores_by_paragraph(art, token_scores, len(paras))
-        votes = _span_votes(art, runs, softmax(run_logits) if len(runs) else np.zeros((0, len(self.techniques))),
-                            len(paras))
-        meta = meta_features(logits1, per_para_tokens, votes, paragraph_cue_matrix(paras))
+        per_para_tokens = scores_by_paragraph(art, token_scores, len(paras))
+        votes = span_votes(
+            art, runs, softmax(run_logits) if len(runs) else np.zeros((0, len(self.techniques))), len(paras)
+        )
+        meta = meta_features(logits1, per_para_tokens, votes, cue_matrix)
         probs2 = self.stage2.probabilities(meta)
 
         para_preds = []
         for i, p in enumerate(paras):
-            labels = [lab for j, lab in enumerate(self.techniques) if probs2[i, j] >= self.stage2.thresholds[j]]
+            labels = [
+                lab for j, lab in enumerate(self.techniques) if probs2[i, j] >= self.stage2.thresholds[j]
+            ]
             para_preds.append(
-                ParagraphPrediction(p.line, p.start, p.end, labels,
-                                    {lab: float(probs2[i, j]) for j, lab in enumerate(self.techniques)})
+                ParagraphPrediction(
+                    p.line,
+                    p.start,
+                    p.end,
+                    labels,
+                    {lab: float(probs2[i, j]) for j, lab in enumerate(self.techniques)},
+                )
             )
         spans = self._label_runs(art, runs, run_feats, run_logits, probs2, token_scores)
         return TechniqueOutput(para_preds, spans)
 
-    def _label_runs(self, art: TokenizedArticle, runs: list[tuple[int, int]], run_feats: list[list[Feature]],
-                    run_logits: np.ndarray, para_probs: np.ndarray, token_scores: np.ndarray) -> list[SpanPrediction]:
+    def _label_runs(
+        self,
+        art: TokenizedArticle,
+        runs: list[tuple[int, int]],
+        run_feats: list[list[Feature]],
+        run_logits: np.ndarray,
+        para_probs: np.ndarray,
+        token_scores: np.ndarray,
+    ) -> list[SpanPrediction]:
         spans: list[SpanPrediction] = []
         for (a, b), feats, logit in zip(runs, run_feats, run_logits, strict=True):
             para = art.tokens[a].paragraph
@@ -788,8 +913,11 @@ class Semeval2023Models:
             span_score = float(token_scores[a : b + 1].max())
             for j in chosen:
                 label = self.techniques[j]
-                spans.append(SpanPrediction(label, start, end, float(probs[j]), span_score,
-                                            self.labeller.evidence(feats, label)))
+                spans.append(
+                    SpanPrediction(
+                        label, start, end, float(probs[j]), span_score, self.labeller.evidence(feats, label)
+                    )
+                )
         return spans
 
     def predict(self, text: str) -> ArticlePrediction:
@@ -806,7 +934,7 @@ class Semeval2023Models:
             (float(value * self.stage1.heads.coef[j, col]), self.stage1.word.terms[col])
             for col, value in zip(row.indices, row.data, strict=True)
         ]
-        terms = [t for c, t in sorted(contributions, reverse=True) if c > 0 and t not in STOPWORDS]
+        terms = [t for c, t in sorted(contributions, reverse=True) if c > 0 and _informative(t)]
         chosen: list[str] = []
         for term in terms:
             if any(term in c or c in term for c in chosen):
@@ -823,14 +951,17 @@ class Semeval2023Models:
         row = self.articles.word.transform([text]).tocsr()
         coef = heads.coef[j] - (heads.coef.mean(axis=0) if head == "genre" else 0.0)
         contributions = sorted(
-            ((float(v * coef[c]), self.articles.word.terms[c]) for c, v in zip(row.indices, row.data, strict=True)),
+            (
+                (float(v * coef[c]), self.articles.word.terms[c])
+                for c, v in zip(row.indices, row.data, strict=True)
+            ),
             reverse=True,
         )
         chosen: list[str] = []
         for value, term in contributions:
             if value <= 0 or len(chosen) == k:
                 break
-            if term in STOPWORDS or any(term in c or c in term for c in chosen):
+            if not _informative(term) or any(term in c or c in term for c in chosen):
                 continue
             chosen.append(term)
         return chosen
@@ -862,13 +993,21 @@ class Semeval2023Models:
         arrays["articles.genre_bias"] = self.articles.genre_bias.astype(np.float64)
         arrays["articles.frame_thresholds"] = self.articles.frame_thresholds.astype(np.float64)
         arrays["stage2.thresholds"] = self.stage2.thresholds.astype(np.float64)
-        np.savez_compressed(out_dir / WEIGHTS_FILE, **arrays)
-        (out_dir / CONFIG_FILE).write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        (out_dir / CARD_FILE).write_text(json.dumps(self.card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        np.savez_compressed(out_dir / WEIGHTS_FILE, **arrays)  # type: ignore[arg-type]
+        (out_dir / CONFIG_FILE).write_text(
+            json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        (out_dir / CARD_FILE).write_text(
+            json.dumps(self.card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, model_dir: Path) -> Semeval2023Models:
-        weights, config_path, card_path = model_dir / WEIGHTS_FILE, model_dir / CONFIG_FILE, model_dir / CARD_FILE
+        weights, config_path, card_path = (
+            model_dir / WEIGHTS_FILE,
+            model_dir / CONFIG_FILE,
+            model_dir / CARD_FILE,
+        )
         for path in (weights, config_path):
             if not path.is_file():
                 raise ModelError(f"{model_dir}: missing {path.name}; train with `spinlens train semeval2023`")
@@ -881,7 +1020,8 @@ class Semeval2023Models:
             raise ModelError(f"{model_dir}: model files are unreadable or corrupt ({exc})") from exc
         if config.get("format_version") != FORMAT_VERSION:
             raise ModelError(
-                f"{model_dir}: model format {config.get('format_version')!r} is not {FORMAT_VERSION}; retrain it"
+                f"{model_dir}: model format {config.get('format_version')!r} is not "
+                f"{FORMAT_VERSION}; retrain it"
             )
         try:
             a, s1 = config["articles"], config["stage1"]
@@ -928,16 +1068,25 @@ class Semeval2023Models:
         ]
         for got, expected in checks:
             if got != expected:
-                raise ModelError(f"{model_dir}: weights have shape {got}, expected {expected}; retrain the models")
+                raise ModelError(
+                    f"{model_dir}: weights have shape {got}, expected {expected}; retrain the models"
+                )
 
 
-def _scores_by_paragraph(art: TokenizedArticle, scores: np.ndarray, n_paragraphs: int) -> list[np.ndarray]:
+def _informative(term: str) -> bool:
+    """True for a word or n-gram worth quoting as evidence: no function words, no digits or punctuation."""
+    words = term.split()
+    return bool(words) and all(w.isalpha() and len(w) > 2 and w.lower() not in STOPWORDS for w in words)
+
+
+def scores_by_paragraph(art: TokenizedArticle, scores: np.ndarray, n_paragraphs: int) -> list[np.ndarray]:
     index = np.array([t.paragraph for t in art.tokens], dtype=int)
     return [scores[index == i] for i in range(n_paragraphs)]
 
 
-def _span_votes(art: TokenizedArticle, runs: Sequence[tuple[int, int]], run_probs: np.ndarray,
-                n_paragraphs: int) -> np.ndarray:
+def span_votes(
+    art: TokenizedArticle, runs: Sequence[tuple[int, int]], run_probs: np.ndarray, n_paragraphs: int
+) -> np.ndarray:
     """Per paragraph and technique: the strongest labeller probability among spans found there."""
     votes = np.zeros((n_paragraphs, run_probs.shape[1] if run_probs.ndim == 2 else 0))
     for (a, _), probs in zip(runs, run_probs, strict=True):

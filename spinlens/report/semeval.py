@@ -9,7 +9,9 @@ from spinlens.evaluate.semeval2023 import predict_labels
 from spinlens.models.semeval2023 import Semeval2023Models
 
 
-def write_semeval2023_predictions(articles_dir: Path, out_dir: Path, models: Semeval2023Models) -> dict[str, int]:
+def write_semeval2023_predictions(
+    articles_dir: Path, out_dir: Path, models: Semeval2023Models
+) -> dict[str, int]:
     """Predict every ``article<ID>.txt`` in ``articles_dir`` and write the four label files to ``out_dir``.
 
     Subtask 3 gets one row for every non-empty line of every article (empty label

@@ -36,15 +36,16 @@ from spinlens.models.semeval2023 import (
     SpanTagger,
     TfidfEncoder,
     TokenizedArticle,
-    _scores_by_paragraph,
-    _span_votes,
     decode_runs,
     fit_binary_heads,
     meta_features,
     paragraph_cue_matrix,
+    scores_by_paragraph,
     sigmoid,
     softmax,
     span_features,
+    span_votes,
+    stage2_columns,
     token_targets,
 )
 from spinlens.nlp.segment import Paragraph, paragraphs
@@ -53,8 +54,8 @@ Progress = Callable[[str], None] | None
 
 INNER_FOLDS = 3
 STAGE1_C = 4.0
-STAGE2_C = 0.5
-TAGGER_C = 0.5
+STAGE2_C = 0.1
+TAGGER_C = 0.15
 LABELLER_C = 2.0
 GENRE_C = 4.0
 FRAMES_C = 4.0
@@ -100,7 +101,11 @@ def prepare(article: Semeval2023Article, techniques: Sequence[str]) -> PreparedA
                 y[i, index[label]] = 1
     spans = article.spans or []
     return PreparedArticle(
-        article, paras, tokens, y, token_targets(tokens, [(s.start, s.end) for s in spans]),
+        article,
+        paras,
+        tokens,
+        y,
+        token_targets(tokens, [(s.start, s.end) for s in spans]),
         paragraph_cue_matrix(paras),
     )
 
@@ -122,17 +127,24 @@ def _gold_runs(prep: PreparedArticle) -> list[tuple[int, int, str]]:
 def fit_stage1(preps: Sequence[PreparedArticle], techniques: Sequence[str], seed: int) -> ParagraphStage1:
     word, char = ParagraphStage1.encoders([p.text for prep in preps for p in prep.paras])
     stage1 = ParagraphStage1(word, char, LinearHeads(list(techniques), np.zeros((0, 0)), np.zeros(0)))
-    X = sparse.vstack([stage1.features(prep.paras) for prep in preps]).tocsr()
+    X = sparse.vstack([stage1.features(prep.paras, prep.cue_matrix) for prep in preps]).tocsr()
     Y = np.vstack([prep.para_targets for prep in preps])
     stage1.heads = fit_binary_heads(X, Y, techniques, C=STAGE1_C, class_weight="balanced", seed=seed)
     return stage1
 
 
-def fit_span_models(preps: Sequence[PreparedArticle], para_probs: Sequence[np.ndarray], techniques: Sequence[str],
-                    seed: int) -> tuple[SpanTagger, SpanLabeller]:
-    """Tagger and labeller; ``para_probs`` are out-of-fold stage-1 probabilities of each article's paragraphs."""
-    tagger = SpanTagger.fit([p.tokens for p in preps], [p.token_targets for p in preps], para_probs, techniques,
-                            C=TAGGER_C, seed=seed)
+def fit_span_models(
+    preps: Sequence[PreparedArticle], para_probs: Sequence[np.ndarray], techniques: Sequence[str], seed: int
+) -> tuple[SpanTagger, SpanLabeller]:
+    """Tagger and labeller; ``para_probs``: out-of-fold stage-1 probabilities of each article's paragraphs."""
+    tagger = SpanTagger.fit(
+        [p.tokens for p in preps],
+        [p.token_targets for p in preps],
+        para_probs,
+        techniques,
+        C=TAGGER_C,
+        seed=seed,
+    )
     feats, labels = [], []
     for prep, probs in zip(preps, para_probs, strict=True):
         for a, b, label in _gold_runs(prep):
@@ -150,8 +162,9 @@ class OutOfFold:
     labellers: list[SpanLabeller]
 
 
-def _out_of_fold(preps: Sequence[PreparedArticle], techniques: Sequence[str], seed: int,
-                 progress: Progress) -> OutOfFold:
+def _out_of_fold(
+    preps: Sequence[PreparedArticle], techniques: Sequence[str], seed: int, progress: Progress
+) -> OutOfFold:
     """Stacked out-of-fold scores: stage 1 first, then span models fed stage 1's out-of-fold output."""
     fold_of = article_folds([p.article.id for p in preps], INNER_FOLDS, seed)
     probs1: list[np.ndarray] = [np.zeros(0)] * len(preps)
@@ -160,14 +173,15 @@ def _out_of_fold(preps: Sequence[PreparedArticle], techniques: Sequence[str], se
         stage1 = fit_stage1([p for p, f in zip(preps, fold_of, strict=True) if f != fold], techniques, seed)
         for i, (prep, f) in enumerate(zip(preps, fold_of, strict=True)):
             if f == fold:
-                probs1[i] = sigmoid(stage1.heads.decision(stage1.features(prep.paras)))
+                probs1[i] = sigmoid(stage1.heads.decision(stage1.features(prep.paras, prep.cue_matrix)))
     token_scores: list[np.ndarray] = [np.zeros(0)] * len(preps)
     labellers = []
     for fold in range(INNER_FOLDS):
         _say(progress, f"techniques: span models, inner fold {fold + 1}/{INNER_FOLDS}")
         train_idx = [i for i, f in enumerate(fold_of) if f != fold]
-        tagger, labeller = fit_span_models([preps[i] for i in train_idx], [probs1[i] for i in train_idx],
-                                           techniques, seed)
+        tagger, labeller = fit_span_models(
+            [preps[i] for i in train_idx], [probs1[i] for i in train_idx], techniques, seed
+        )
         labellers.append(labeller)
         for i, f in enumerate(fold_of):
             if f == fold:
@@ -179,7 +193,9 @@ def _gold_span_triples(preps: Sequence[PreparedArticle]) -> dict[str, list[tuple
     return {p.article.id: [(s.technique, s.start, s.end) for s in p.article.spans or []] for p in preps}
 
 
-def tune_decoding(preps: Sequence[PreparedArticle], token_scores: Sequence[np.ndarray]) -> tuple[float, float, float]:
+def tune_decoding(
+    preps: Sequence[PreparedArticle], token_scores: Sequence[np.ndarray]
+) -> tuple[float, float, float]:
     """Pick (low, high) for span decoding by technique-agnostic span F1 on out-of-fold scores."""
     gold = _gold_span_triples(preps)
     best = (-1.0, 0.3, 0.5)
@@ -199,13 +215,31 @@ def tune_decoding(preps: Sequence[PreparedArticle], token_scores: Sequence[np.nd
     return best
 
 
+def fit_stage2_heads(M: np.ndarray, Y: np.ndarray, techniques: Sequence[str], seed: int) -> LinearHeads:
+    """Per technique, a logistic regression over :func:`stage2_columns` (other weights stay 0)."""
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((len(techniques), M.shape[1]), dtype=np.float32)
+    intercept = np.full(len(techniques), -8.0)
+    for j in range(len(techniques)):
+        positives = int(Y[:, j].sum())
+        if positives < 2 or positives == len(Y):
+            continue
+        cols = stage2_columns(j, len(techniques))
+        model = LogisticRegression(C=STAGE2_C, max_iter=3000, random_state=seed)
+        model.fit(M[:, cols], Y[:, j])
+        coef[j, cols] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+    return LinearHeads(list(techniques), coef, intercept)
+
+
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: Sequence[float] | None = None) -> np.ndarray:
     """Per-label thresholds maximising micro-F1 over all labels (coordinate ascent)."""
     grid = list(grid) if grid is not None else [round(x, 2) for x in np.arange(0.05, 0.96, 0.025)]
     n_labels = Y.shape[1]
 
     def micro(th: np.ndarray) -> float:
-        pred = P >= th
+        pred = th <= P
         tp = float((pred & (Y == 1)).sum())
         return f1_score(tp / max(pred.sum(), 1), tp / max(Y.sum(), 1))
 
@@ -225,8 +259,9 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: Sequence[float] | None =
     return th
 
 
-def fit_techniques(articles: Sequence[Semeval2023Article], seed: int, progress: Progress = None
-                   ) -> tuple[ParagraphStage1, ParagraphStage2, SpanTagger, SpanLabeller, dict[str, Any]]:
+def fit_techniques(
+    articles: Sequence[Semeval2023Article], seed: int, progress: Progress = None
+) -> tuple[ParagraphStage1, ParagraphStage2, SpanTagger, SpanLabeller, dict[str, Any]]:
     techniques = list(TECHNIQUES)
     preps = [prepare(a, techniques) for a in articles]
     if not preps:
@@ -237,23 +272,26 @@ def fit_techniques(articles: Sequence[Semeval2023Article], seed: int, progress: 
     any_f1, low, high = tune_decoding(preps, oof.token_scores)
 
     # Span runs decoded out of fold and labelled by the labeller of their own fold.
-    oof_runs, oof_run_logits, oof_feats = [], [], []
+    oof_runs, oof_run_logits = [], []
     for prep, scores, fold, probs in zip(preps, oof.token_scores, oof.fold_of, oof.probs1, strict=True):
         runs = decode_runs(prep.tokens, scores, low, high)
         feats = [span_features(prep.tokens, a, b, probs, techniques) for a, b in runs]
         oof_runs.append(runs)
-        oof_feats.append(feats)
         oof_run_logits.append(oof.labellers[fold].logits(feats))
 
     _say(progress, "techniques: stage 2")
     metas = []
-    for prep, p1, scores, runs, rl in zip(preps, oof.probs1, oof.token_scores, oof_runs, oof_run_logits,
-                                          strict=True):
+    for prep, p1, scores, runs, rl in zip(
+        preps, oof.probs1, oof.token_scores, oof_runs, oof_run_logits, strict=True
+    ):
         l1 = np.log(np.clip(p1, 1e-9, 1.0)) - np.log(np.clip(1.0 - p1, 1e-9, 1.0))
         run_probs = softmax(rl) if len(runs) else np.zeros((0, len(techniques)))
-        votes = _span_votes(prep.tokens, runs, run_probs, len(prep.paras))
-        metas.append(meta_features(l1, _scores_by_paragraph(prep.tokens, scores, len(prep.paras)), votes,
-                                   prep.cue_matrix))
+        votes = span_votes(prep.tokens, runs, run_probs, len(prep.paras))
+        metas.append(
+            meta_features(
+                l1, scores_by_paragraph(prep.tokens, scores, len(prep.paras)), votes, prep.cue_matrix
+            )
+        )
     M = np.vstack(metas)
     Y = np.vstack([p.para_targets for p in preps])
     row_fold = np.concatenate([[f] * len(p.paras) for p, f in zip(preps, oof.fold_of, strict=True)])
@@ -261,13 +299,10 @@ def fit_techniques(articles: Sequence[Semeval2023Article], seed: int, progress: 
     P2 = np.zeros(Y.shape)
     for fold in range(INNER_FOLDS):
         train_rows, held = row_fold != fold, row_fold == fold
-        heads = fit_binary_heads(M[train_rows], Y[train_rows], techniques, C=STAGE2_C, class_weight=None,
-                                 seed=seed, dual=False)
+        heads = fit_stage2_heads(M[train_rows], Y[train_rows], techniques, seed)
         P2[held] = sigmoid(heads.decision(M[held]))
     thresholds = tune_thresholds(Y, P2)
-    stage2 = ParagraphStage2(
-        fit_binary_heads(M, Y, techniques, C=STAGE2_C, class_weight=None, seed=seed, dual=False), thresholds
-    )
+    stage2 = ParagraphStage2(fit_stage2_heads(M, Y, techniques, seed), thresholds)
 
     _say(progress, "techniques: tuning span labels")
     gold = _gold_span_triples(preps)
@@ -278,7 +313,7 @@ def fit_techniques(articles: Sequence[Semeval2023Article], seed: int, progress: 
             pred: dict[str, list[tuple[str, int, int]]] = {}
             for k, (prep, runs, rl) in enumerate(zip(preps, oof_runs, oof_run_logits, strict=True)):
                 para_probs = P2[offsets[k] : offsets[k + 1]]
-                out = []
+                out: list[tuple[str, int, int]] = []
                 for (a, b), logit in zip(runs, rl, strict=True):
                     para = prep.tokens.tokens[a].paragraph
                     probs = softmax(logit + prior_weight * np.log(np.clip(para_probs[para], 1e-6, 1.0)))
@@ -299,7 +334,7 @@ def fit_techniques(articles: Sequence[Semeval2023Article], seed: int, progress: 
     inner = {
         "span_any_f1": any_f1,
         "span_technique_f1": best_label[0],
-        "paragraph_micro_f1": _micro(Y, P2 >= thresholds),
+        "paragraph_micro_f1": _micro(Y, thresholds <= P2),
         "decoding": {"low": low, "high": high},
         "labeller": {"prior_weight": best_label[1], "second_label_ratio": best_label[2]},
     }
@@ -345,10 +380,16 @@ def tune_genre_bias(gold: Sequence[int], logits: np.ndarray) -> np.ndarray:
     return bias
 
 
-def fit_article_labeller(genre_articles: Sequence[Semeval2023Article], frame_articles: Sequence[Semeval2023Article],
-                         seed: int, progress: Progress = None) -> tuple[ArticleLabeller, dict[str, Any]]:
+def fit_article_labeller(
+    genre_articles: Sequence[Semeval2023Article],
+    frame_articles: Sequence[Semeval2023Article],
+    seed: int,
+    progress: Progress = None,
+) -> tuple[ArticleLabeller, dict[str, Any]]:
     if not genre_articles or not frame_articles:
-        raise DataError("genre (labels-subtask-1.txt) and frame (labels-subtask-2.txt) labels are both needed")
+        raise DataError(
+            "genre (labels-subtask-1.txt) and frame (labels-subtask-2.txt) labels are both needed"
+        )
     _say(progress, "genre and frames")
     texts = sorted({a.id: a.text for a in (*genre_articles, *frame_articles)}.items())
 
@@ -358,13 +399,21 @@ def fit_article_labeller(genre_articles: Sequence[Semeval2023Article], frame_art
         empty = LinearHeads([], np.zeros((0, 0)), np.zeros(0))
         return ArticleLabeller(word, char, empty, np.zeros(len(GENRES)), empty, np.zeros(len(FRAMES)))
 
-    def fit_heads(labeller: ArticleLabeller, g_arts: Sequence[Semeval2023Article],
-                  f_arts: Sequence[Semeval2023Article]) -> None:
-        labeller.genre = _fit_genre(labeller.features([a.text for a in g_arts]), [a.genre or "" for a in g_arts],
-                                    seed)
+    def fit_heads(
+        labeller: ArticleLabeller, g_arts: Sequence[Semeval2023Article], f_arts: Sequence[Semeval2023Article]
+    ) -> None:
+        labeller.genre = _fit_genre(
+            labeller.features([a.text for a in g_arts]), [a.genre or "" for a in g_arts], seed
+        )
         Yf = np.array([[f in (a.frames or ()) for f in FRAMES] for a in f_arts], dtype=np.int8)
-        labeller.frames = fit_binary_heads(labeller.features([a.text for a in f_arts]), Yf, FRAMES, C=FRAMES_C,
-                                           class_weight="balanced", seed=seed)
+        labeller.frames = fit_binary_heads(
+            labeller.features([a.text for a in f_arts]),
+            Yf,
+            FRAMES,
+            C=FRAMES_C,
+            class_weight="balanced",
+            seed=seed,
+        )
 
     # Out-of-fold scores for the genre offsets and frame thresholds.
     g_fold = article_folds([a.id for a in genre_articles], INNER_FOLDS, seed)
@@ -382,10 +431,13 @@ def fit_article_labeller(genre_articles: Sequence[Semeval2023Article], frame_art
         g_held = [i for i, f in enumerate(g_fold) if f == fold]
         f_held = [i for i, f in enumerate(f_fold) if f == fold]
         if g_held:
-            g_logits[g_held] = labeller.genre.decision(labeller.features([genre_articles[i].text for i in g_held]))
+            g_logits[g_held] = labeller.genre.decision(
+                labeller.features([genre_articles[i].text for i in g_held])
+            )
         if f_held:
-            f_probs[f_held] = sigmoid(labeller.frames.decision(
-                labeller.features([frame_articles[i].text for i in f_held])))
+            f_probs[f_held] = sigmoid(
+                labeller.frames.decision(labeller.features([frame_articles[i].text for i in f_held]))
+            )
     gold_genres = [GENRES.index(a.genre or "") for a in genre_articles]
     bias = tune_genre_bias(gold_genres, g_logits)
     Yf = np.array([[f in (a.frames or ()) for f in FRAMES] for a in frame_articles], dtype=np.int8)
@@ -406,8 +458,9 @@ def fit_article_labeller(genre_articles: Sequence[Semeval2023Article], frame_art
 # Everything
 
 
-def fit_models(articles: Sequence[Semeval2023Article], seed: int = 13, progress: Progress = None
-               ) -> Semeval2023Models:
+def fit_models(
+    articles: Sequence[Semeval2023Article], seed: int = 13, progress: Progress = None
+) -> Semeval2023Models:
     """Fit all models on ``articles`` (each used for whatever it is annotated with)."""
     genre_articles = sorted((a for a in articles if a.genre is not None), key=lambda a: a.id)
     frame_articles = sorted((a for a in articles if a.frames is not None), key=lambda a: a.id)
@@ -435,7 +488,9 @@ def fit_models(articles: Sequence[Semeval2023Article], seed: int = 13, progress:
     )
 
 
-def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Callable[[str], None] | None = None) -> Path:
+def train(
+    data_dir: Path, out_dir: Path, seed: int = 13, progress: Callable[[str], None] | None = None
+) -> Path:
     """Rebuild every SemEval-2023 model from ``data_dir`` and write them to ``out_dir``."""
     import sklearn
 
@@ -443,8 +498,10 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Callable[[str
     dataset = load_dataset(Path(data_dir))
     _say(progress, f"read {len(dataset.articles)} articles from {data_dir}")
     models = fit_models(dataset.articles, seed=seed, progress=progress)
-    used = sorted({s.technique for a in dataset.with_techniques for s in a.spans or []} |
-                  {t for a in dataset.with_techniques for labs in (a.line_labels or {}).values() for t in labs})
+    used = sorted(
+        {s.technique for a in dataset.with_techniques for s in a.spans or []}
+        | {t for a in dataset.with_techniques for labs in (a.line_labels or {}).values() for t in labs}
+    )
     models.card = {
         "name": "spinlens-semeval2023-en",
         "task": "SemEval-2023 Task 3 (English): genre, frames, persuasion techniques (paragraphs and spans)",
@@ -454,8 +511,12 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Callable[[str
         "seed": seed,
         "python": platform.python_version(),
         "scikit_learn": sklearn.__version__,
-        "labels": {"genres": list(GENRES), "frames": list(FRAMES), "techniques": list(TECHNIQUES),
-                   "techniques_seen_in_training": used},
+        "labels": {
+            "genres": list(GENRES),
+            "frames": list(FRAMES),
+            "techniques": list(TECHNIQUES),
+            "techniques_seen_in_training": used,
+        },
         "thresholds": {
             "frames": dict(zip(FRAMES, map(float, models.articles.frame_thresholds), strict=True)),
             "genre_bias": dict(zip(GENRES, map(float, models.articles.genre_bias), strict=True)),
