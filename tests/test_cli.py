@@ -169,3 +169,47 @@ def test_cli_fast_profile_finds_techniques_without_the_parse() -> None:
     assert "technique" in kinds
     assert not kinds & {"sourcing", "entity"}
     assert "sourcing" not in data["analysers"]
+
+
+def test_cli_train_then_predict_semeval2023_with_the_trained_models(tmp_path: Path) -> None:
+    from test_models_semeval2023 import make_corpus
+
+    data = make_corpus(tmp_path / "en")
+    models = tmp_path / "models"
+    trained = spinlens("train", "semeval2023", "--data", str(data), "--out", str(models))
+    assert trained.returncode == 0, trained.stderr
+    out = tmp_path / "pred"
+    predicted = spinlens(
+        "predict", "semeval2023", str(data / "articles"), "--out", str(out), "--models", str(models)
+    )
+    assert predicted.returncode == 0, predicted.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "labels-subtask-1.txt",
+        "labels-subtask-2.txt",
+        "labels-subtask-3-spans.txt",
+        "labels-subtask-3.txt",
+    ]
+    articles = sorted((data / "articles").glob("article*.txt"))
+    genres = (out / "labels-subtask-1.txt").read_text().splitlines()
+    assert len(genres) == len(articles)
+    assert all(line.split("\t")[1] in {"opinion", "reporting", "satire"} for line in genres)
+    analysed = spinlens("analyze", "--example", "--format", "json", "--models", str(models))
+    assert analysed.returncode == 0, analysed.stderr
+
+
+def test_cli_training_on_too_few_articles_is_a_clear_error(tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parent / "fixtures" / "semeval2023"
+    result = spinlens("train", "semeval2023", "--data", str(fixture), "--out", str(tmp_path / "m"))
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("spinlens: error:") and "too few" in last
+    assert not (tmp_path / "m").exists()
+
+
+def test_cli_train_and_evaluate_refuse_a_missing_data_folder(tmp_path: Path) -> None:
+    assert_clean_error(spinlens("evaluate", "semeval2023", "--data", str(tmp_path / "none")), "not found")
+    missing = str(tmp_path / "none")
+    assert_clean_error(
+        spinlens("train", "semeval2025", "--data", missing, "--out", str(tmp_path)), "not found"
+    )

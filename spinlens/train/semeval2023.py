@@ -488,6 +488,11 @@ def fit_models(
     )
 
 
+# Inner cross-validation splits the training articles three ways, and the vocabulary needs
+# words seen in more than one article: below this, fitting fails in ways a user cannot act on.
+MIN_TRAIN_ARTICLES = 12
+
+
 def train(
     data_dir: Path, out_dir: Path, seed: int = 13, progress: Callable[[str], None] | None = None
 ) -> Path:
@@ -497,6 +502,11 @@ def train(
     started = _dt.datetime.now(_dt.UTC)
     dataset = load_dataset(Path(data_dir))
     _say(progress, f"read {len(dataset.articles)} articles from {data_dir}")
+    if len(dataset.articles) < MIN_TRAIN_ARTICLES:
+        raise DataError(
+            f"{data_dir}: {len(dataset.articles)} articles are too few to train on; need at least "
+            f"{MIN_TRAIN_ARTICLES} (thresholds are tuned by inner cross-validation)"
+        )
     models = fit_models(dataset.articles, seed=seed, progress=progress)
     used = sorted(
         {s.technique for a in dataset.with_techniques for s in a.spans or []}
