@@ -126,22 +126,24 @@ ul.quotes { margin: 0; padding-left: 1rem; }
 """
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
+def rgba(hex_colour: str, alpha: float) -> str:
     red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
-@lru_cache(maxsize=1)
-def stylesheet() -> str:
-    """The page's CSS: fixed rules plus one rule per family, source class and lane."""
-    rules = [_BASE_CSS]
+def colour_rules() -> list[str]:
+    """CSS for highlights: one colour per technique family and source class, one depth per lane.
+
+    Shared by this report and the web app's article page, so their colours never drift apart.
+    """
+    rules: list[str] = []
     for family in FAMILIES:
         colour = FAMILY_COLOURS[family][0]
         slug = family_slug(family)
-        rules.append(f".t.fam-{slug} {{ background: {_rgba(colour, 0.2)}; border-bottom-color: {colour}; }}")
+        rules.append(f".t.fam-{slug} {{ background: {rgba(colour, 0.2)}; border-bottom-color: {colour}; }}")
         rules.append(f".finding.fam-{slug} h3 {{ border-left: 6px solid {colour}; padding-left: .4rem; }}")
         rules.append(
-            f"body.hide-fam-{slug} .t.fam-{slug} {{ background: none; border-bottom-color: transparent; }}"
+            f"body.hide-fam-{slug} .hl.t.fam-{slug} {{ background: none; border-bottom-color: transparent; }}"
         )
     for source_class, colour in SOURCE_CLASS_COLOURS.items():
         slug = source_class.replace("_", "-")
@@ -150,8 +152,14 @@ def stylesheet() -> str:
         rules.append(f".finding.src-{slug} h3 {{ border-left: 6px solid {colour}; padding-left: .4rem; }}")
     # Each lane draws its underline lower than the one before, so overlapping findings all stay visible.
     for lane in range(MAX_LANES):
-        rules.append(f".lane-{lane} {{ padding-bottom: {1 + lane * LANE_STEP_PX}px; }}")
-    return "\n".join(rules) + "\n"
+        rules.append(f".hl.lane-{lane} {{ padding-bottom: {1 + lane * LANE_STEP_PX}px; }}")
+    return rules
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The page's CSS: fixed rules plus the highlight colours."""
+    return "\n".join([_BASE_CSS, *colour_rules()]) + "\n"
 
 
 def _csp_hash(content: str) -> str:

@@ -31,7 +31,7 @@ from spinlens.core.errors import InputError
 from spinlens.core.model import Analysis, Finding
 from spinlens.core.settings import humanise
 from spinlens.report import render
-from spinlens.report.html import article_html, finding_css, finding_facts
+from spinlens.report.html import article_html, colour_rules, finding_css, finding_facts, rgba
 from spinlens.report.spans import display_safe, highlighted
 from spinlens.report.summary import (
     FAMILIES,
@@ -446,32 +446,18 @@ def colours_css() -> Response:
     return Response(_colours_css(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
-    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
-
-
 @lru_cache(maxsize=1)
 def _colours_css() -> str:
-    rules = []
+    rules = colour_rules()
+    # Page-only elements: legend swatches, family headings and source badges.
     for family in FAMILIES:
         colour = FAMILY_COLOURS[family][0]
         slug = family_slug(family)
-        rules.append(f".t.fam-{slug} {{ background: {_rgba(colour, 0.2)}; border-bottom-color: {colour}; }}")
-        rules.append(f".swatch.t.fam-{slug} {{ background: {_rgba(colour, 0.35)}; }}")
-        rules.append(f".finding.fam-{slug} h3, .fam-head.fam-{slug} {{ border-left: 6px solid {colour}; }}")
-        rules.append(
-            f"body.hide-fam-{slug} .hl.t.fam-{slug} {{ background: none; border-bottom-color: transparent; }}"
-        )
+        rules.append(f".swatch.t.fam-{slug} {{ background: {rgba(colour, 0.35)}; }}")
+        rules.append(f".fam-head.fam-{slug} {{ border-left: 6px solid {colour}; }}")
     for source_class, colour in SOURCE_CLASS_COLOURS.items():
         slug = source_class.replace("_", "-")
-        rules.append(f".s.src-{slug} {{ border-bottom-color: {colour}; }}")
-        rules.append(f".finding.src-{slug} h3 {{ border-left: 6px solid {colour}; }}")
-        rules.append(f".badge.src-{slug} {{ background: {_rgba(colour, 0.15)}; border-color: {colour}; }}")
-        rules.append(f"body.hide-src-{slug} .hl.s.src-{slug} {{ border-bottom-color: transparent; }}")
-    # Each lane draws its underline lower than the one before, so overlapping findings all stay visible.
-    for lane in range(MAX_LANES):
-        rules.append(f".hl.lane-{lane} {{ padding-bottom: {1 + lane * LANE_STEP_PX}px; }}")
+        rules.append(f".badge.src-{slug} {{ background: {rgba(colour, 0.15)}; border-color: {colour}; }}")
     return "\n".join(rules) + "\n"
 
 
