@@ -25,7 +25,8 @@ from spinlens.datasets.semeval2023 import (
     load_dataset,
 )
 from spinlens.evaluate.metrics import multilabel_scores, single_label_scores, span_scores
-from spinlens.models.semeval2023 import Semeval2023Models, TfidfEncoder, fit_binary_heads, sigmoid
+from spinlens.models.arrays import sigmoid
+from spinlens.models.semeval2023 import Semeval2023Models, TfidfEncoder, fit_binary_heads
 from spinlens.nlp.segment import paragraphs
 
 Progress = Callable[[str], None] | None

@@ -50,6 +50,7 @@ from spinlens.features.cues import (
     find_cues,
 )
 from spinlens.features.valence import valence_bucket
+from spinlens.models.arrays import pack_strings, sigmoid, softmax, unpack_strings
 from spinlens.nlp.segment import Paragraph, paragraphs
 
 FORMAT_VERSION = 1
@@ -58,27 +59,6 @@ CONFIG_FILE = "config.json"
 CARD_FILE = "model_card.json"
 
 Arrays = dict[str, np.ndarray]
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    z = np.exp(x - x.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
-
-
-def _pack_strings(values: Sequence[str]) -> np.ndarray:
-    for value in values:
-        if "\n" in value:
-            raise ValueError(f"cannot store a vocabulary term containing a newline: {value!r}")
-    return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8).copy()
-
-
-def _unpack_strings(array: np.ndarray) -> list[str]:
-    text = array.astype(np.uint8).tobytes().decode("utf-8")
-    return text.split("\n") if text else []
 
 
 # ---------------------------------------------------------------------------
@@ -118,13 +98,13 @@ class TfidfEncoder:
         return sparse.csr_matrix(self._vectorizer.transform(texts))
 
     def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        arrays[f"{prefix}.terms"] = _pack_strings(self.terms)
+        arrays[f"{prefix}.terms"] = pack_strings(self.terms)
         arrays[f"{prefix}.idf"] = self.idf.astype(np.float32)
         return {"params": self.params}
 
     @classmethod
     def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> TfidfEncoder:
-        return cls(meta["params"], _unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
+        return cls(meta["params"], unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
 
 
 @dataclass

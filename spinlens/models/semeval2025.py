@@ -53,6 +53,7 @@ from spinlens.datasets.semeval2025 import (
     MAIN_ROLES,
     OTHER,
 )
+from spinlens.models.arrays import pack_strings, sigmoid, softmax, unpack_strings
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -81,27 +82,6 @@ SALIENCE_C = 1.0
 
 # A label without any positive training example can never fire.
 _NEVER = -30.0
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    z = np.exp(x - x.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
-
-
-def _pack_strings(values: Sequence[str]) -> np.ndarray:
-    for value in values:
-        if "\n" in value:
-            raise ValueError(f"cannot store a string containing a newline: {value!r}")
-    return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8).copy()
-
-
-def _unpack_strings(array: np.ndarray) -> list[str]:
-    text = array.astype(np.uint8).tobytes().decode("utf-8")
-    return text.split("\n") if text else []
 
 
 # ---------------------------------------------------------------------------
@@ -148,13 +128,13 @@ class TfidfEncoder:
         return sparse.csr_matrix(self._counter.transform(texts))
 
     def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        arrays[f"{prefix}.terms"] = _pack_strings(self.terms)
+        arrays[f"{prefix}.terms"] = pack_strings(self.terms)
         arrays[f"{prefix}.idf"] = self.idf.astype(np.float32)
         return {"params": self.params, "size": self.size}
 
     @classmethod
     def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> TfidfEncoder:
-        return cls(meta["params"], _unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
+        return cls(meta["params"], unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
 
 
 def _vectorizer_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
