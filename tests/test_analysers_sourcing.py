@@ -332,3 +332,12 @@ def test_sample_opinion_piece_sourcing(make_context: MakeContext) -> None:
     named = {f.details.get("speaker_name") for f in findings if f.label == "named_person"}
     assert {"Oleg Kasyan", "Roman Antonovskiy", "Yuri Podolyaka"} <= named
     assert analysis.summaries["sourcing"]["named_share"] < 0.5
+
+
+def test_sourcing_named_outlet_stays_an_organisation_when_its_place_name_is_tagged_as_a_person(
+    make_context: MakeContext,
+) -> None:
+    example = Path(__file__).resolve().parents[1] / "spinlens" / "examples" / "harbour-deal.txt"
+    analysis = run(make_context, example.read_text(encoding="utf-8"))
+    speakers = [(f.label, (f.details.get("speaker") or {}).get("text", "")) for f in analysis.findings]
+    assert [label for label, text in speakers if "Chronicle" in text] == ["named_organisation"]

@@ -683,7 +683,12 @@ class _Finder:
         """Class of a named speaker (person or organisation), or None when the phrase names nobody."""
         candidates = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "npadvmod")
                               and c.pos_ == "PROPN")]
+        # "The Northport Chronicle": when the head itself is a named body, a modifier that elsewhere
+        # names a person ("Wake up, Northport!" tagged PERSON) does not make the speaker a person.
+        head_is_body = head.ent_type_ in ("ORG", "FAC", "GPE") and head.i not in self.person_tokens
         for token in candidates:
+            if head_is_body and token is not head:
+                continue
             if token.i in self.person_tokens or (token.pos_ == "PROPN" and token.lower_ in self.person_words):
                 return "named_person", 0.9
         named_entity = head.ent_type_ in ("ORG", "GPE", "NORP", "FAC") and head.text[:1].isupper()
