@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, Select, delete, func, or_, select
+from sqlalchemy import Engine, Select, String, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -413,14 +413,8 @@ def _article_day() -> Any:
     """The article's date for filters and charts: its published date, else when it was stored."""
     return func.coalesce(
         func.substr(ArticleRow.published, 1, 10),
-        func.substr(func.cast(ArticleRow.created_at, _text_type()), 1, 10),
+        func.substr(func.cast(ArticleRow.created_at, String()), 1, 10),
     )
-
-
-def _text_type() -> Any:
-    from sqlalchemy import String
-
-    return String()
 
 
 def _escape_like(term: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from spinlens.core.model import Analysis
-from spinlens.store.repository import Store, content_hash
+from spinlens.store.repository import Store
 from spinlens.web.settings import WebSettings
 from spinlens.web.worker import AnalysisPool
 
@@ -41,7 +41,3 @@ class Service:
         analysis = Analysis.from_dict(result)
         saved = await run_in_threadpool(self.store.save, analysis, self.pool.versions)
         return Outcome(saved.analysis.to_dict(), saved.article_id, saved.cached)
-
-    @staticmethod
-    def text_hash(text: str) -> str:
-        return content_hash(text)
