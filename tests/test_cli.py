@@ -207,6 +207,17 @@ def test_cli_training_on_too_few_articles_is_a_clear_error(tmp_path: Path) -> No
     assert not (tmp_path / "m").exists()
 
 
+def test_cli_training_semeval2025_on_too_few_documents_is_a_clear_error(tmp_path: Path) -> None:
+    from test_models_semeval2025 import _write_corpus
+
+    corpus = _write_corpus(tmp_path / "tiny", n_per_kind=1)
+    result = spinlens("train", "semeval2025", "--data", str(corpus), "--out", str(tmp_path / "m"))
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("spinlens: error:") and "too few" in last, result.stderr
+    assert not (tmp_path / "m").exists()
+
+
 def test_cli_train_and_evaluate_refuse_a_missing_data_folder(tmp_path: Path) -> None:
     assert_clean_error(spinlens("evaluate", "semeval2023", "--data", str(tmp_path / "none")), "not found")
     missing = str(tmp_path / "none")

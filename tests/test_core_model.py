@@ -71,3 +71,9 @@ def test_model_round_trips_through_dict() -> None:
 
 def test_model_finding_kinds_are_documented() -> None:
     assert {"sourcing", "entity", "technique"} <= set(FINDING_KINDS)
+
+
+def test_heading_is_the_title_else_the_first_non_blank_line() -> None:
+    assert Article(text="Body line", title="  The title ").heading() == "The title"
+    assert Article(text="\n  \n  First line  \nSecond", title=" ").heading() == "First line"
+    assert Article(text="   ").heading() == ""

@@ -48,6 +48,12 @@ class Article:
     published: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def heading(self) -> str:
+        """The title, else the first non-blank line of the text ("" when there is neither)."""
+        if self.title and self.title.strip():
+            return self.title.strip()
+        return next((line.strip() for line in self.text.split("\n") if line.strip()), "")
+
     def span(self, start: int, end: int) -> Span:
         """Return the span ``[start, end)``; raise :class:`OffsetError` if it is not inside the text."""
         if not (0 <= start < end <= len(self.text)):

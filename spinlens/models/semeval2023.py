@@ -38,7 +38,6 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from spinlens.core.errors import ModelError
 from spinlens.features.cues import (
@@ -50,7 +49,8 @@ from spinlens.features.cues import (
     find_cues,
 )
 from spinlens.features.valence import valence_bucket
-from spinlens.models.arrays import pack_strings, sigmoid, softmax, unpack_strings
+from spinlens.models.arrays import sigmoid, softmax
+from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.segment import Paragraph, paragraphs
 
 FORMAT_VERSION = 1
@@ -63,48 +63,6 @@ Arrays = dict[str, np.ndarray]
 
 # ---------------------------------------------------------------------------
 # Building blocks
-
-
-class TfidfEncoder:
-    """TF-IDF with a frozen vocabulary; rebuilt from saved terms and idf weights."""
-
-    def __init__(self, params: dict[str, Any], terms: list[str], idf: np.ndarray) -> None:
-        self.params = dict(params)
-        self.terms = terms
-        self.idf = idf.astype(np.float64)
-        kwargs = dict(self.params)
-        if "ngram_range" in kwargs:
-            kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
-        self._vectorizer = TfidfVectorizer(
-            vocabulary={term: i for i, term in enumerate(terms)}, dtype=np.float32, **kwargs
-        )
-        self._vectorizer.idf_ = self.idf
-
-    @classmethod
-    def fit(cls, texts: Sequence[str], params: dict[str, Any]) -> TfidfEncoder:
-        kwargs = dict(params)
-        if "ngram_range" in kwargs:
-            kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
-        vectorizer = TfidfVectorizer(dtype=np.float32, **kwargs)
-        vectorizer.fit(texts)
-        terms = [str(t) for t in vectorizer.get_feature_names_out()]
-        return cls(params, terms, np.asarray(vectorizer.idf_))
-
-    @property
-    def size(self) -> int:
-        return len(self.terms)
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.csr_matrix(self._vectorizer.transform(texts))
-
-    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        arrays[f"{prefix}.terms"] = pack_strings(self.terms)
-        arrays[f"{prefix}.idf"] = self.idf.astype(np.float32)
-        return {"params": self.params}
-
-    @classmethod
-    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> TfidfEncoder:
-        return cls(meta["params"], unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
 
 
 @dataclass

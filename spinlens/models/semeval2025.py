@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from spinlens.core.errors import ModelError
@@ -53,7 +52,8 @@ from spinlens.datasets.semeval2025 import (
     MAIN_ROLES,
     OTHER,
 )
-from spinlens.models.arrays import pack_strings, sigmoid, softmax, unpack_strings
+from spinlens.models import tfidf
+from spinlens.models.arrays import sigmoid, softmax
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -88,65 +88,10 @@ _NEVER = -30.0
 # Building blocks
 
 
-class TfidfEncoder:
-    """TF-IDF with a frozen vocabulary, rebuilt from saved terms and idf weights."""
+class TfidfEncoder(tfidf.TfidfEncoder):
+    """Article TF-IDF in double precision, as the narrative heads were trained."""
 
-    def __init__(self, params: Mapping[str, Any], terms: list[str], idf: np.ndarray) -> None:
-        self.params = dict(params)
-        self.terms = terms
-        self.idf = np.asarray(idf, dtype=np.float64)
-        self._vectorizer = TfidfVectorizer(
-            vocabulary={term: i for i, term in enumerate(terms)},
-            dtype=np.float64,
-            **_vectorizer_kwargs(params),
-        )
-        self._vectorizer.idf_ = self.idf
-        # Counting alone, for per-sentence contributions that must use the article's weights.
-        self._counter = CountVectorizer(
-            vocabulary=self._vectorizer.vocabulary, **_counter_kwargs(params), dtype=np.float64
-        )
-
-    @classmethod
-    def fit(cls, texts: Sequence[str], params: Mapping[str, Any]) -> TfidfEncoder:
-        kwargs = _vectorizer_kwargs(params)
-        if len(texts) < 10:
-            kwargs["min_df"] = 1
-            kwargs["max_df"] = 1.0
-        vectorizer = TfidfVectorizer(dtype=np.float64, **kwargs)
-        vectorizer.fit(texts)
-        terms = [str(t) for t in vectorizer.get_feature_names_out()]
-        return cls(params, terms, np.asarray(vectorizer.idf_))
-
-    @property
-    def size(self) -> int:
-        return len(self.terms)
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.csr_matrix(self._vectorizer.transform(texts))
-
-    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.csr_matrix(self._counter.transform(texts))
-
-    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        arrays[f"{prefix}.terms"] = pack_strings(self.terms)
-        arrays[f"{prefix}.idf"] = self.idf.astype(np.float32)
-        return {"params": self.params, "size": self.size}
-
-    @classmethod
-    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> TfidfEncoder:
-        return cls(meta["params"], unpack_strings(arrays[f"{prefix}.terms"]), arrays[f"{prefix}.idf"])
-
-
-def _vectorizer_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
-    kwargs = dict(params)
-    if "ngram_range" in kwargs:
-        kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
-    return kwargs
-
-
-def _counter_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
-    keep = ("ngram_range", "token_pattern", "lowercase", "analyzer")
-    return {k: v for k, v in _vectorizer_kwargs(params).items() if k in keep}
+    dtype = np.float64
 
 
 @dataclass

@@ -29,17 +29,16 @@ from spinlens.report.summary import (
     SOURCE_CLASS_COLOURS,
     SOURCE_CLASS_NAMES,
     by_score,
+    entity_rows,
     excerpt,
     family_counts,
     family_of,
     family_slug,
     genre_of,
     line_of,
-    roles_text,
     sourcing_overview,
     technique_counts,
     title_of,
-    top_entities,
 )
 
 # Lanes beyond this share the last underline offset; six stacked layers is already a lot.
@@ -367,18 +366,7 @@ def render_html(analysis: Analysis) -> str:
         ],
         "sourcing_overview": sourcing_overview(analysis),
         "sourcing": _sourcing_rows(analysis),
-        "entities": [
-            {
-                "name": e.name,
-                "type": e.type,
-                "count": e.count,
-                "tone": e.tone,
-                "tone_label": e.tone_label,
-                "roles": roles_text(e),
-                "variants": ", ".join(e.variants),
-            }
-            for e in top_entities(analysis, limit=25)
-        ],
+        "entities": entity_rows(analysis, limit=25),
         "analysers": ", ".join(sorted(analysis.analysers.values())),
         "schema_version": SCHEMA_VERSION,
         "findings_json": _script_json(_findings_data(analysis)),

@@ -163,5 +163,21 @@ def roles_text(entity: Entity) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def entity_rows(analysis: Analysis, limit: int) -> list[dict[str, Any]]:
+    """The most-mentioned entities as table rows (for the HTML report and the web page)."""
+    return [
+        {
+            "name": e.name,
+            "type": e.type,
+            "count": e.count,
+            "tone": e.tone,
+            "tone_label": e.tone_label,
+            "roles": roles_text(e),
+            "variants": ", ".join(v for v in e.variants if v != e.name),
+        }
+        for e in top_entities(analysis, limit=limit)
+    ]
+
+
 def label_line(labels: list[DocLabel]) -> str:
     return ", ".join(f"{lab.label} ({lab.score:.2f})" for lab in by_score(labels)) or "none"

@@ -86,10 +86,7 @@ class LibraryPage:
 
 
 def _title_of(analysis: Analysis) -> str:
-    if analysis.article.title:
-        return analysis.article.title
-    first_line = analysis.article.text.strip().split("\n", 1)[0]
-    return first_line[:200]
+    return analysis.article.heading()[:200]
 
 
 class Store:

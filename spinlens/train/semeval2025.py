@@ -314,6 +314,9 @@ def fit_models(
     return Semeval2025Models(narratives, roles), {"narratives": narrative_info, "roles": role_info}
 
 
+MIN_TRAIN_DOCUMENTS = 12
+
+
 def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Progress = None) -> Path:
     """Cross-validate (for the model card), then fit on all of ``data_dir`` and write to ``out_dir``."""
     import platform
@@ -326,6 +329,12 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Progress = No
     started = _dt.datetime.now(_dt.UTC)
     data = load_semeval2025(Path(data_dir))
     _say(progress, f"read {len(data.documents)} documents from {data_dir}")
+    if len(data.narrative_documents) < MIN_TRAIN_DOCUMENTS:
+        # Checked before the slow parse: five folds with inner folds need this many.
+        raise DataError(
+            f"{data_dir}: {len(data.narrative_documents)} documents with narrative labels are too few to "
+            f"train on; need at least {MIN_TRAIN_DOCUMENTS}"
+        )
     parsed = parse_documents(data.documents, load_spacy(), progress)
     report = cross_validate_loaded(data, parsed, folds=5, seed=seed, progress=progress)
     _say(progress, "fitting on all documents")

@@ -39,13 +39,12 @@ from spinlens.report.summary import (
     SOURCE_CLASS_COLOURS,
     SOURCE_CLASS_NAMES,
     by_score,
+    entity_rows,
     excerpt,
     family_of,
     family_slug,
     genre_of,
-    roles_text,
     sourcing_overview,
-    top_entities,
 )
 from spinlens.store.repository import MAX_PER_PAGE, LibraryQuery, StoredAnalysis
 from spinlens.web.api import library_query
@@ -258,11 +257,7 @@ def _stored(request: Request, article_id: int) -> StoredAnalysis:
 
 def _title(analysis: Analysis) -> str:
     """The article's title, else its first line (as the library lists it)."""
-    article = analysis.article
-    if article.title and article.title.strip():
-        return article.title.strip()
-    first_line = next((line for line in article.text.split("\n") if line.strip()), "")
-    return excerpt(first_line, 200) or "Untitled article"
+    return excerpt(analysis.article.heading(), 200) or "Untitled article"
 
 
 def _finding_name(finding: Finding) -> str:
@@ -414,18 +409,7 @@ def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
             "technique_total": len(analysis.findings_of("technique")),
             "sourcing_overview": sourcing_overview(analysis),
             "sourcing": _sourcing(analysis),
-            "entities": [
-                {
-                    "name": e.name,
-                    "type": e.type,
-                    "count": e.count,
-                    "tone": e.tone,
-                    "tone_label": e.tone_label,
-                    "roles": roles_text(e),
-                    "variants": ", ".join(v for v in e.variants if v != e.name),
-                }
-                for e in top_entities(analysis, limit=50)
-            ],
+            "entities": entity_rows(analysis, limit=50),
             "analysers": sorted(analysis.analysers.values()),
         },
     )
