@@ -215,6 +215,23 @@ def train_semeval2025(
     say(f"models written to {path}")
 
 
+@train_app.command("techniques-encoder")
+def train_techniques_encoder(
+    data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2023-task3/en.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for model.onnx, config.json and model_card.json.")
+    ],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,
+) -> None:
+    """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
+    from spinlens.train.technique_encoder import FineTuneSettings, train
+
+    _require_dir(data, "data folder")
+    path = train(data, out, seed=seed, settings=FineTuneSettings(epochs=epochs), progress=say)
+    say(f"technique encoder written to {path}")
+
+
 def _write_json(path: Path, data: object) -> None:
     import json
 
@@ -256,18 +273,60 @@ def evaluate_semeval2025(
         _write_json(json_out, report.to_dict())
 
 
+@evaluate_app.command("techniques-encoder")
+def evaluate_techniques_encoder(
+    data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2023-task3/en.")],
+    folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
+    fold: Annotated[
+        list[int] | None,
+        typer.Option(help="Run only this fold (1-based; repeatable). Each takes 20-30 min on 2 cores."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
+    epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+) -> None:
+    """Cross-validate the fine-tuned technique encoder beside the linear models (needs PyTorch)."""
+    from spinlens.evaluate.technique_encoder import cross_validate_encoder
+    from spinlens.train.technique_encoder import FineTuneSettings
+
+    _require_dir(data, "data folder")
+    if fold and any(not 1 <= f <= folds for f in fold):
+        fail(f"--fold must be between 1 and {folds}")
+    report = cross_validate_encoder(
+        data,
+        folds=folds,
+        seed=seed,
+        folds_to_run=[f - 1 for f in fold] if fold else None,
+        settings=FineTuneSettings(epochs=epochs),
+        progress=say,
+    )
+    typer.echo(report.table())
+    if json_out:
+        _write_json(json_out, report.to_dict())
+
+
 @predict_app.command("semeval2023")
 def predict_semeval2023(
     articles_dir: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the labels-subtask-*.txt files.")],
     models: ModelsOption = None,
+    linear: Annotated[
+        bool, typer.Option("--linear", help="Techniques from the linear models (as --profile fast) instead.")
+    ] = False,
 ) -> None:
     """Write SemEval-2023 Task 3 subtask 1, 2 and 3 predictions."""
+    from spinlens.analysers.registry import task_models_dir
     from spinlens.models.store import load_semeval2023
+    from spinlens.models.technique_encoder import EncoderWithLinear, load_technique_encoder
     from spinlens.report.semeval import write_semeval2023_predictions
 
     _require_dir(articles_dir, "articles folder")
-    counts = write_semeval2023_predictions(articles_dir, out, load_semeval2023(models))
+    semeval2023 = load_semeval2023(models)
+    techniques = None
+    if not linear:
+        encoder = load_technique_encoder(task_models_dir(models, "techniques_encoder"))
+        techniques = EncoderWithLinear(encoder, semeval2023)
+    counts = write_semeval2023_predictions(articles_dir, out, semeval2023, techniques)
     say(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" -> {out}")
 
 

@@ -5,18 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from spinlens.analysers.registry import _task_dir, build_analysers
+from spinlens.analysers.registry import build_analysers, task_models_dir
 
 
 def test_registry_models_folder_per_task_or_shipped(tmp_path: Path) -> None:
-    assert _task_dir(None, "semeval2023") is None
+    assert task_models_dir(None, "semeval2023") is None
     (tmp_path / "semeval2023").mkdir()
-    assert _task_dir(tmp_path, "semeval2023") == tmp_path / "semeval2023"
+    assert task_models_dir(tmp_path, "semeval2023") == tmp_path / "semeval2023"
     single = tmp_path / "only2025"
     single.mkdir()
     (single / "model_card.json").write_text(json.dumps({"task": "SemEval-2025 Task 10, English"}))
-    assert _task_dir(single, "semeval2025") == single
-    assert _task_dir(single, "semeval2023") is None
+    assert task_models_dir(single, "semeval2025") == single
+    assert task_models_dir(single, "semeval2023") is None
 
 
 def test_registry_profiles_declare_their_analysers() -> None:

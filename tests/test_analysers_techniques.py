@@ -10,6 +10,7 @@ from spinlens.core.model import Analysis, Article
 from spinlens.core.settings import FRAMES, GENRES, TECHNIQUES, technique_family
 from spinlens.models.semeval2023 import Semeval2023Models
 from spinlens.models.store import load_semeval2023
+from spinlens.models.technique_encoder import TechniqueEncoder, load_technique_encoder
 from spinlens.nlp.segment import paragraphs
 
 ARTICLE = (
@@ -36,10 +37,16 @@ def models() -> Semeval2023Models:
     return load_semeval2023()
 
 
-def _run(models: Semeval2023Models) -> tuple[Analysis, Context]:
+@pytest.fixture(scope="module", params=["linear", "encoder"])
+def encoder(request: pytest.FixtureRequest) -> TechniqueEncoder | None:
+    """Each technique test runs on the linear models (fast profile) and the encoder (default)."""
+    return load_technique_encoder() if request.param == "encoder" else None
+
+
+def _run(models: Semeval2023Models, encoder: TechniqueEncoder | None = None) -> tuple[Analysis, Context]:
     analysis = Analysis(article=Article(text=ARTICLE))
     ctx = Context(analysis=analysis, doc=None, paragraphs=paragraphs(ARTICLE))
-    TechniqueAnalyser(models)(ctx)
+    TechniqueAnalyser(models, encoder)(ctx)
     GenreFramesAnalyser(models)(ctx)
     return analysis, ctx
 
@@ -49,8 +56,10 @@ def test_analysers_do_not_need_the_parser() -> None:
     assert "doc" not in GenreFramesAnalyser.requires
 
 
-def test_technique_findings_have_valid_offsets_labels_and_reasons(models: Semeval2023Models) -> None:
-    analysis, ctx = _run(models)
+def test_technique_findings_have_valid_offsets_labels_and_reasons(
+    models: Semeval2023Models, encoder: TechniqueEncoder | None
+) -> None:
+    analysis, ctx = _run(models, encoder)
     findings = analysis.findings_of("technique")
     assert findings, "a piece this loaded should show some technique"
     lines = {p.line: p for p in ctx.paragraphs}
@@ -67,8 +76,10 @@ def test_technique_findings_have_valid_offsets_labels_and_reasons(models: Semeva
     assert "techniques" in ctx.scratch
 
 
-def test_loaded_opening_is_flagged_as_manipulative_wording(models: Semeval2023Models) -> None:
-    analysis, _ = _run(models)
+def test_loaded_opening_is_flagged_as_manipulative_wording(
+    models: Semeval2023Models, encoder: TechniqueEncoder | None
+) -> None:
+    analysis, _ = _run(models, encoder)
     wording = {"Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"}
     early = [
         f for f in analysis.findings_of("technique") if f.details["line"] in (1, 3) and f.label in wording
@@ -88,8 +99,16 @@ def test_genre_and_frames_are_labelled_with_reasons(models: Semeval2023Models) -
         assert "model score" in frame.reason
 
 
-def test_empty_article_gives_no_technique_findings(models: Semeval2023Models) -> None:
+def test_empty_article_gives_no_technique_findings(
+    models: Semeval2023Models, encoder: TechniqueEncoder | None
+) -> None:
     analysis = Analysis(article=Article(text="\n\n"))
     ctx = Context(analysis=analysis, doc=None, paragraphs=paragraphs("\n\n"))
-    TechniqueAnalyser(models)(ctx)
+    TechniqueAnalyser(models, encoder)(ctx)
     assert analysis.findings == []
+
+
+def test_the_encoder_changes_the_model_version_that_keys_the_cache(models: Semeval2023Models) -> None:
+    linear = TechniqueAnalyser(models).model_version
+    encoded = TechniqueAnalyser(models, load_technique_encoder()).model_version
+    assert linear != encoded and encoded.startswith(linear)

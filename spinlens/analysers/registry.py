@@ -5,9 +5,11 @@ files, so a reader sees the whole pipeline here.
 
 Profiles:
 
-- ``default``: everything, on spaCy's full parse.
-- ``fast``: corpus screening without spaCy's tagger, parser or NER: techniques,
-  genre, frames and narratives from the text alone; no sourcing, entities or roles.
+- ``default``: everything, on spaCy's full parse; techniques from the fine-tuned
+  MiniLM encoder (int8 ONNX).
+- ``fast``: corpus screening without a transformer or spaCy's tagger, parser or
+  NER: techniques (linear models), genre, frames and narratives from the text
+  alone; no sourcing, entities or roles.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ def build_analysers(profile: str = "default", models_dir: Path | None = None) ->
     from spinlens.models.semeval2025 import load_semeval2025
     from spinlens.models.store import load_semeval2023
 
-    semeval2023 = load_semeval2023(_task_dir(models_dir, "semeval2023"))
-    semeval2025 = load_semeval2025(_task_dir(models_dir, "semeval2025"))
+    semeval2023 = load_semeval2023(task_models_dir(models_dir, "semeval2023"))
+    semeval2025 = load_semeval2025(task_models_dir(models_dir, "semeval2025"))
     if profile == "fast":
         return [
             TechniqueAnalyser(semeval2023),
@@ -42,11 +44,14 @@ def build_analysers(profile: str = "default", models_dir: Path | None = None) ->
     from spinlens.analysers.entities import EntityAnalyser
     from spinlens.analysers.roles import RoleAnalyser
     from spinlens.analysers.sourcing import SourcingAnalyser
+    from spinlens.models.technique_encoder import load_technique_encoder
 
     return [
         SourcingAnalyser(),
         EntityAnalyser(),
-        TechniqueAnalyser(semeval2023),
+        TechniqueAnalyser(
+            semeval2023, load_technique_encoder(task_models_dir(models_dir, "techniques_encoder"))
+        ),
         GenreFramesAnalyser(semeval2023),
         NarrativeAnalyser(semeval2025),
         RoleAnalyser(semeval2025),
@@ -54,7 +59,7 @@ def build_analysers(profile: str = "default", models_dir: Path | None = None) ->
     ]
 
 
-def _task_dir(models_dir: Path | None, task: str) -> Path | None:
+def task_models_dir(models_dir: Path | None, task: str) -> Path | None:
     """``models_dir`` if it holds this task's models (directly or in a ``task/`` folder), else None (shipped).
 
     `spinlens train semeval2023 --out DIR` writes only that task, so a folder with

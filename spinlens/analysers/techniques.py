@@ -15,6 +15,7 @@ from spinlens.features.valence import valence_bucket
 
 if TYPE_CHECKING:
     from spinlens.models.semeval2023 import ParagraphPrediction, Semeval2023Models, SpanPrediction
+    from spinlens.models.technique_encoder import TechniqueEncoder
 
 # What each technique does, phrased to start a reason sentence.
 DESCRIPTIONS: dict[str, str] = {
@@ -78,20 +79,37 @@ def _repeated_words(span_text: str, article_text: str) -> list[str]:
 
 
 class TechniqueAnalyser:
-    """Marks persuasion techniques on spans, and on whole paragraphs when no span pins them down."""
+    """Marks persuasion techniques on spans, and on whole paragraphs when no span pins them down.
+
+    With an ``encoder`` (the fine-tuned MiniLM, default profile) spans and paragraph
+    labels come from it; without one (fast profile) from the linear models.
+    """
 
     name: ClassVar[str] = "techniques"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     requires: ClassVar[tuple[str, ...]] = ("paragraphs",)
     assigns: ClassVar[tuple[str, ...]] = ("techniques",)
 
-    def __init__(self, models: Semeval2023Models) -> None:
+    def __init__(self, models: Semeval2023Models, encoder: TechniqueEncoder | None = None) -> None:
         self.models = models
+        self.encoder = encoder
+
+    @property
+    def model_version(self) -> str:
+        from spinlens.models import card_digest
+
+        digest = card_digest(self.models.card)
+        return digest if self.encoder is None else f"{digest}+encoder-{card_digest(self.encoder.card)}"
 
     def __call__(self, ctx: Context) -> None:
         analysis = ctx.analysis
         text = analysis.article.text
-        output = self.models.predict_techniques(text, ctx.paragraphs)
+        if self.encoder is not None:
+            from spinlens.models.technique_encoder import EncoderWithLinear
+
+            output = EncoderWithLinear(self.encoder, self.models).predict_techniques(text, ctx.paragraphs)
+        else:
+            output = self.models.predict_techniques(text, ctx.paragraphs)
         ctx.scratch["techniques"] = output
         analyser = f"{self.name}@{self.version}"
         line_of = {p.start: p.line for p in ctx.paragraphs}
@@ -155,7 +173,8 @@ class TechniqueAnalyser:
     def _paragraph_finding(self, ctx: Context, para: ParagraphPrediction, label: str, analyser: str) -> None:
         text = ctx.analysis.article.text[para.start : para.end]
         words = _cue_words(text, label)[:2]
-        for word in self.models.explain_paragraph(text, label, k=3):
+        explained = para.evidence.get(label) or self.models.explain_paragraph(text, label, k=3)
+        for word in explained:
             if len(words) >= 3:
                 break
             if word.lower() not in (w.lower() for w in words):

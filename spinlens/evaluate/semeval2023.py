@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import sparse
@@ -26,10 +26,15 @@ from spinlens.datasets.semeval2023 import (
 )
 from spinlens.evaluate.metrics import multilabel_scores, single_label_scores, span_scores
 from spinlens.models.arrays import sigmoid
-from spinlens.models.semeval2023 import Semeval2023Models, TfidfEncoder, fit_binary_heads
-from spinlens.nlp.segment import paragraphs
+from spinlens.models.semeval2023 import Semeval2023Models, TechniqueOutput, TfidfEncoder, fit_binary_heads
+from spinlens.nlp.segment import Paragraph, paragraphs
 
 Progress = Callable[[str], None] | None
+
+
+class TechniqueSource(Protocol):
+    def predict_techniques(self, text: str, paras: list[Paragraph] | None = None) -> TechniqueOutput: ...
+
 
 SYSTEM = "spinlens"
 BASELINE_TRIVIAL = "trivial"
@@ -48,8 +53,15 @@ METRICS: tuple[tuple[str, str], ...] = (
 )
 
 
-def predict_labels(models: Semeval2023Models, texts: Mapping[str, str]) -> Semeval2023Labels:
-    """Run the models over ``{id: text}`` and return what the four label files would hold."""
+def predict_labels(
+    models: Semeval2023Models, texts: Mapping[str, str], techniques: TechniqueSource | None = None
+) -> Semeval2023Labels:
+    """Run the models over ``{id: text}`` and return what the four label files would hold.
+
+    Paragraph techniques and spans come from ``techniques`` when given (the
+    fine-tuned encoder), else from the linear models.
+    """
+    source: TechniqueSource = techniques if techniques is not None else models
     labels = Semeval2023Labels()
     ids = list(texts)
     for article_id, (genre, _, frames, _) in zip(
@@ -58,7 +70,7 @@ def predict_labels(models: Semeval2023Models, texts: Mapping[str, str]) -> Semev
         labels.genres[article_id] = genre
         labels.frames[article_id] = frozenset(frames)
     for article_id in ids:
-        output = models.predict_techniques(texts[article_id])
+        output = source.predict_techniques(texts[article_id])
         labels.lines[article_id] = {p.line: frozenset(p.labels) for p in output.paragraphs}
         labels.spans[article_id] = sorted({TechniqueSpan(s.start, s.end, s.technique) for s in output.spans})
     return labels

@@ -719,6 +719,7 @@ class ParagraphPrediction:
     end: int
     labels: list[str]
     scores: dict[str, float]
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # label -> words that argue for it
 
 
 @dataclass

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from spinlens.datasets.semeval2023 import read_article_texts, write_label_files
-from spinlens.evaluate.semeval2023 import predict_labels
+from spinlens.evaluate.semeval2023 import TechniqueSource, predict_labels
 from spinlens.models.semeval2023 import Semeval2023Models
 
 
 def write_semeval2023_predictions(
-    articles_dir: Path, out_dir: Path, models: Semeval2023Models
+    articles_dir: Path, out_dir: Path, models: Semeval2023Models, techniques: TechniqueSource | None = None
 ) -> dict[str, int]:
     """Predict every ``article<ID>.txt`` in ``articles_dir`` and write the four label files to ``out_dir``.
 
@@ -19,6 +19,6 @@ def write_semeval2023_predictions(
     number of rows written per file.
     """
     texts = read_article_texts(Path(articles_dir))
-    labels = predict_labels(models, texts)
+    labels = predict_labels(models, texts, techniques)
     counts = write_label_files(labels, Path(out_dir))
     return {"articles": len(texts), **counts}

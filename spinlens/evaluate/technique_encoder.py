@@ -1,0 +1,219 @@
+"""Cross-validation of the fine-tuned technique encoder, beside the linear models and the baselines.
+
+The folds are those of :func:`spinlens.evaluate.semeval2023.cross_validate` (same
+seed, same assignment over all articles), so per-fold figures can be compared
+with that report. For each evaluated fold, the encoder is fine-tuned on the
+other folds (its thresholds tuned on a validation sixth of them), exported to
+int8 and loaded through the same runtime ``analyze`` uses; the linear models and
+both baselines are fitted on exactly the same training articles.
+
+Fine-tuning takes 20-30 minutes per fold on two cores, so ``folds_to_run`` can
+name a subset of the folds; the report says which were run.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.datasets.semeval2023 import Semeval2023Labels, TechniqueSpan, load_dataset
+from spinlens.evaluate.semeval2023 import (
+    BASELINE_TFIDF,
+    BASELINE_TRIVIAL,
+    SYSTEM,
+    TechniqueSource,
+    predict_labels,
+    score_labels,
+    tfidf_baseline,
+    trivial_baseline,
+)
+from spinlens.models.technique_encoder import EncoderWithLinear, TechniqueEncoder
+
+Progress = Callable[[str], None] | None
+
+ENCODER = "encoder"
+SYSTEMS = (ENCODER, SYSTEM, BASELINE_TFIDF, BASELINE_TRIVIAL)
+METRICS = (
+    ("paragraph_micro_f1", "Paragraph techniques micro-F1"),
+    ("paragraph_macro_f1", "Paragraph techniques macro-F1"),
+    ("span_any_f1", "Spans F1, any technique"),
+    ("span_technique_f1", "Spans F1, technique-aware"),
+)
+NAMES = {
+    ENCODER: "encoder (int8)",
+    SYSTEM: "linear",
+    BASELINE_TFIDF: "TF-IDF LR",
+    BASELINE_TRIVIAL: "trivial",
+}
+
+
+def encoder_labels(model: TechniqueSource, texts: dict[str, str]) -> Semeval2023Labels:
+    labels = Semeval2023Labels()
+    for article_id, text in texts.items():
+        output = model.predict_techniques(text)
+        labels.lines[article_id] = {p.line: frozenset(p.labels) for p in output.paragraphs}
+        labels.spans[article_id] = sorted({TechniqueSpan(s.start, s.end, s.technique) for s in output.spans})
+    return labels
+
+
+@dataclass
+class EncoderReport:
+    data_dir: str
+    folds: int
+    folds_run: list[int]
+    seed: int
+    n_held_out: int
+    scores: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fold_scores: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    seconds: float = 0.0
+    seconds_per_article: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "data_dir": self.data_dir,
+            "folds": self.folds,
+            "folds_run": self.folds_run,
+            "seed": self.seed,
+            "held_out_articles": self.n_held_out,
+            "scores": {
+                s: {k: v for k, v in m.items() if isinstance(v, float)} for s, m in self.scores.items()
+            },
+            "fold_scores": self.fold_scores,
+            "seconds": round(self.seconds, 1),
+            "seconds_per_article": round(self.seconds_per_article, 4),
+        }
+
+    def table(self) -> str:
+        run = ", ".join(str(f + 1) for f in self.folds_run)
+        lines = [
+            f"Technique encoder, {self.folds}-fold cross-validation by article (seed {self.seed}); "
+            f"folds run: {run}; {self.n_held_out} held-out articles, pooled (± = std over the folds run)",
+            "",
+            "| Metric | " + " | ".join(NAMES[s] for s in SYSTEMS) + " |",
+            "|---|" + "---|" * len(SYSTEMS),
+        ]
+        for key, title in METRICS:
+            cells = []
+            for system in SYSTEMS:
+                value = self.scores.get(system, {}).get(key)
+                per_fold = [f[key] for f in self.fold_scores.get(system, []) if key in f]
+                spread = f" ±{np.std(per_fold):.3f}" if len(per_fold) > 1 else ""
+                cells.append("–" if value is None else f"{value:.3f}{spread}")
+            lines.append(f"| {title} | " + " | ".join(cells) + " |")
+        encoder = self.scores.get(ENCODER, {})
+        linear = self.scores.get(SYSTEM, {})
+        if encoder.get("paragraph_per_label"):
+            lines += [
+                "",
+                "Per technique (paragraph F1 and technique-aware span F1 of the encoder and of the linear "
+                "models; support: gold paragraphs)",
+                "",
+                "| Technique | encoder para F1 | linear para F1 | encoder span F1 | linear span F1 "
+                "| support |",
+                "|---|---|---|---|---|---|",
+            ]
+            per_label = encoder["paragraph_per_label"]
+            for label in sorted(per_label, key=lambda k: -per_label[k]["support"]):
+
+                def cell(scores: dict[str, Any], key: str, label: str = label) -> str:
+                    value = scores.get(key, {}).get(label, {}).get("f1")
+                    return "–" if value is None else f"{value:.3f}"
+
+                lines.append(
+                    f"| {label} | {cell(encoder, 'paragraph_per_label')} "
+                    f"| {cell(linear, 'paragraph_per_label')} | {cell(encoder, 'span_per_label')} "
+                    f"| {cell(linear, 'span_per_label')} "
+                    f"| {per_label[label]['support']} |"
+                )
+        lines.append("")
+        lines.append(
+            f"Total time {self.seconds:.0f} s; encoder prediction "
+            f"{self.seconds_per_article * 1000:.0f} ms per article (one thread, int8)."
+        )
+        return "\n".join(lines)
+
+
+def cross_validate_encoder(
+    data_dir: Path,
+    folds: int = 5,
+    seed: int = 13,
+    folds_to_run: Sequence[int] | None = None,
+    settings: Any = None,
+    progress: Progress = None,
+) -> EncoderReport:
+    from spinlens.train.semeval2023 import article_folds, fit_models
+    from spinlens.train.technique_encoder import FineTuneSettings, fit
+
+    if folds < 2:
+        raise ValueError(f"cross-validation needs at least 2 folds, got {folds}")
+    run = sorted(set(folds_to_run)) if folds_to_run else list(range(folds))
+    if any(not 0 <= f < folds for f in run):
+        raise ValueError(f"folds to run must be between 1 and {folds}")
+    settings = settings or FineTuneSettings()
+    started = time.perf_counter()
+    dataset = load_dataset(Path(data_dir))
+    articles = sorted(dataset.articles, key=lambda a: a.id)
+    fold_of = article_folds([a.id for a in articles], folds, seed)
+    pooled = {s: Semeval2023Labels() for s in SYSTEMS}
+    gold_all = Semeval2023Labels()
+    fold_scores: dict[str, list[dict[str, float]]] = {s: [] for s in SYSTEMS}
+    predict_seconds, predicted = 0.0, 0
+    for fold in run:
+        train = [a for a, f in zip(articles, fold_of, strict=True) if f != fold]
+        held = [a for a, f in zip(articles, fold_of, strict=True) if f == fold and a.has_techniques]
+        texts = {a.id: a.text for a in held}
+
+        def say(message: str, fold: int = fold) -> None:
+            if progress:
+                progress(f"fold {fold + 1}/{folds}: {message}")
+
+        say(f"fine-tuning on {len(train)} articles, testing on {len(held)}")
+        say("linear models")
+        linear = fit_models(train, seed=seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            fit(train, Path(tmp), settings, seed, say)
+            # As analyze runs it: the encoder mixed with the linear models fitted on the same articles.
+            model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear)
+            t0 = time.perf_counter()
+            systems = {ENCODER: encoder_labels(model, texts)}
+            predict_seconds += time.perf_counter() - t0
+            predicted += len(texts)
+        say("baselines")
+        systems[SYSTEM] = predict_labels(linear, texts)
+        systems[BASELINE_TFIDF] = tfidf_baseline(train, texts, seed)
+        systems[BASELINE_TRIVIAL] = trivial_baseline(train, texts)
+        gold = Semeval2023Labels(
+            lines={a.id: dict(a.line_labels or {}) for a in held},
+            spans={a.id: list(a.spans or []) for a in held},
+        )
+        gold_all.lines.update(gold.lines)
+        gold_all.spans.update(gold.spans)
+        for name, labels in systems.items():
+            labels.genres, labels.frames = {}, {}
+            pooled[name].lines.update(labels.lines)
+            pooled[name].spans.update(labels.spans)
+            scores = score_labels(gold, labels)
+            fold_scores[name].append({k: round(v, 4) for k, v in scores.items() if isinstance(v, float)})
+        e, s = fold_scores[ENCODER][-1], fold_scores[SYSTEM][-1]
+        say(
+            f"paragraph micro-F1 {e['paragraph_micro_f1']:.3f} (linear {s['paragraph_micro_f1']:.3f}), "
+            f"span any {e['span_any_f1']:.3f} ({s['span_any_f1']:.3f}), "
+            f"span technique {e['span_technique_f1']:.3f} ({s['span_technique_f1']:.3f})"
+        )
+    return EncoderReport(
+        data_dir=str(Path(data_dir)),
+        folds=folds,
+        folds_run=run,
+        seed=seed,
+        n_held_out=len(gold_all.lines),
+        scores={name: score_labels(gold_all, labels) for name, labels in pooled.items()},
+        fold_scores=fold_scores,
+        seconds=time.perf_counter() - started,
+        seconds_per_article=predict_seconds / max(predicted, 1),
+    )

