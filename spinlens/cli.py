@@ -223,12 +223,17 @@ def train_techniques_encoder(
     ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
     epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="Keep the fine-tuned PyTorch weights here; if the file exists, reuse them."),
+    ] = None,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
     from spinlens.train.technique_encoder import FineTuneSettings, train
 
     _require_dir(data, "data folder")
-    path = train(data, out, seed=seed, settings=FineTuneSettings(epochs=epochs), progress=say)
+    settings = FineTuneSettings(epochs=epochs)
+    path = train(data, out, seed=seed, settings=settings, progress=say, checkpoint=checkpoint)
     say(f"technique encoder written to {path}")
 
 

@@ -534,7 +534,8 @@ def fit(
         f"fine-tuning on {len(fitting)} articles ({len(examples)} chunks, "
         f"{sum(len(e.chunk.ids) for e in examples)} word pieces); {len(validation)} held for tuning",
     )
-    if checkpoint is not None and checkpoint.is_file():
+    reused = checkpoint is not None and checkpoint.is_file()
+    if checkpoint is not None and reused:
         _say(progress, f"loading the fine-tuned weights from {checkpoint} instead of fine-tuning again")
         model = build_tagger(len(labels))
         model.load_state_dict(_torch().load(str(checkpoint)))
@@ -556,6 +557,7 @@ def fit(
     config, metrics = tune_config(TechniqueEncoder(out_dir), validation, labels, settings.max_tokens, linear)
     (out_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=1), encoding="utf-8")
     return {
+        "reused_checkpoint": reused,
         "fitting_articles": len(fitting),
         "validation_articles": len(validation),
         "chunks": len(examples),
@@ -569,8 +571,12 @@ def train(
     seed: int = 13,
     settings: FineTuneSettings = FineTuneSettings(),
     progress: Progress = None,
+    checkpoint: Path | None = None,
 ) -> Path:
-    """Rebuild the shipped technique encoder from the SemEval-2023 folder and write its model card."""
+    """Rebuild the shipped technique encoder from the SemEval-2023 folder and write its model card.
+
+    ``checkpoint``: see :func:`fit`.
+    """
     import platform
 
     from spinlens.datasets.semeval2023 import load_dataset
@@ -582,7 +588,7 @@ def train(
         tempfile.mkdtemp(prefix=".encoder-", dir=out_dir.parent if out_dir.parent.exists() else None)
     )
     try:
-        info = fit(dataset.articles, staging, settings, seed, progress)
+        info = fit(dataset.articles, staging, settings, seed, progress, checkpoint)
         torch = _torch()
         card = {
             "task": "techniques_encoder",
