@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from spinlens.core.errors import ModelError
+from spinlens.features.cues import STOPWORDS
 from spinlens.models.semeval2023 import (
     ParagraphPrediction,
     Semeval2023Models,
@@ -374,8 +375,11 @@ def _strongest_words(text: str, offsets: list[tuple[int, int]], scores: np.ndarr
             start -= 1
         while end < len(text) and _WORD.fullmatch(text[end]):
             end += 1
-        word = text[start:end]
-        if _WORD.search(word) and word.lower() not in (w.lower() for w in words):
+        word = text[start:end].strip("'’-")
+        # Function words carry no evidence a reader can use.
+        if len(word) < 3 or word.lower() in STOPWORDS or not any(c.isalpha() for c in word):
+            continue
+        if word.lower() not in (w.lower() for w in words):
             words.append(word)
         if len(words) >= k:
             break
