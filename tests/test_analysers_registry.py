@@ -28,3 +28,29 @@ def test_registry_profiles_declare_their_analysers() -> None:
     assert set(fast) < set(default)
     with pytest.raises(ValueError, match="unknown profile"):
         build_analysers("turbo")
+
+
+def test_default_profile_uses_the_encoder_and_fast_profile_does_not() -> None:
+    from spinlens.analysers.techniques import TechniqueAnalyser
+
+    def technique(profile: str) -> TechniqueAnalyser:
+        found = [a for a in build_analysers(profile) if isinstance(a, TechniqueAnalyser)]
+        assert len(found) == 1
+        return found[0]
+
+    assert technique("default").encoder is not None
+    assert technique("fast").encoder is None
+
+
+def test_a_trained_encoder_folder_is_found_in_a_models_root(tmp_path: Path) -> None:
+    import shutil
+
+    from spinlens.analysers.techniques import TechniqueAnalyser
+    from spinlens.models.technique_encoder import DEFAULT_DIR
+
+    shutil.copytree(DEFAULT_DIR, tmp_path / "techniques_encoder")
+    assert task_models_dir(tmp_path, "techniques_encoder") == tmp_path / "techniques_encoder"
+    analysers = build_analysers("default", tmp_path)
+    technique = next(a for a in analysers if isinstance(a, TechniqueAnalyser))
+    assert technique.encoder is not None
+    assert technique.encoder.folder == (tmp_path / "techniques_encoder").resolve()

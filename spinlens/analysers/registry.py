@@ -19,6 +19,7 @@ from pathlib import Path
 from spinlens.analysers.base import Analyser
 
 PROFILES = ("default", "fast")
+MODEL_TASKS = ("semeval2023", "semeval2025", "techniques_encoder")
 PARSED_PROFILES = ("default",)
 
 
@@ -69,6 +70,8 @@ def task_models_dir(models_dir: Path | None, task: str) -> Path | None:
         return None
     if (models_dir / task).is_dir():
         return models_dir / task
+    if any((models_dir / other).is_dir() for other in MODEL_TASKS):
+        return None  # a models root that holds other tasks' folders but not this one
     card = models_dir / "model_card.json"
     if card.is_file():
         import json
