@@ -746,6 +746,9 @@ class ArticlePrediction:
 class TechniqueOutput:
     paragraphs: list[ParagraphPrediction]
     spans: list[SpanPrediction]
+    # The span tagger's "inside some technique" probability per word: (start, end) offsets and scores.
+    token_offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    token_scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 # ---------------------------------------------------------------------------
@@ -828,7 +831,8 @@ class Semeval2023Models:
                 )
             )
         spans = self._label_runs(art, runs, run_feats, run_logits, probs2, token_scores)
-        return TechniqueOutput(para_preds, spans)
+        offsets = np.array([(t.start, t.end) for t in art.tokens], dtype=np.int64).reshape(-1, 2)
+        return TechniqueOutput(para_preds, spans, offsets, np.asarray(token_scores, dtype=np.float64))
 
     def _label_runs(
         self,

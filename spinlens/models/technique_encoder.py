@@ -116,6 +116,7 @@ class EncoderConfig:
     span_high: float
     encoder_share: float = 1.0  # weight of the encoder against the linear models, per paragraph
     span_label_encoder_share: float = 1.0  # weight of the span's own tokens against its paragraph
+    span_linear_share: float = 0.0  # weight of the linear span tagger in each word piece's "inside" score
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EncoderConfig:
@@ -133,6 +134,7 @@ class EncoderConfig:
             span_high=float(data["span_high"]),
             encoder_share=float(data.get("encoder_share", 1.0)),
             span_label_encoder_share=float(data.get("span_label_encoder_share", 1.0)),
+            span_linear_share=float(data.get("span_linear_share", 0.0)),
         )
         if len(config.thresholds) != len(config.labels):
             raise ModelError("technique encoder config: one threshold per label is required")
@@ -149,6 +151,7 @@ class EncoderConfig:
             "span_high": self.span_high,
             "encoder_share": self.encoder_share,
             "span_label_encoder_share": self.span_label_encoder_share,
+            "span_linear_share": self.span_linear_share,
         }
 
 
@@ -281,6 +284,8 @@ class TechniqueEncoder:
                     evidence={self.labels[j]: self._paragraph_evidence(text, encoded, i, j) for j in chosen},
                 )
             )
+        if linear is not None and config.span_linear_share > 0.0:
+            encoded = mix_linear_tokens(encoded, linear, config.span_linear_share)
         spans = []
         for c, first, last, mean, peak in decode_spans(
             encoded, self.labels, config.span_low, config.span_high
@@ -322,6 +327,28 @@ def linear_matrix(output: TechniqueOutput, labels: list[str]) -> np.ndarray:
     )
 
 
+def mix_linear_tokens(encoded: EncodedArticle, linear: TechniqueOutput, share: float) -> EncodedArticle:
+    """Mix the linear tagger's word scores into each word piece's "inside any technique" probability.
+
+    A word piece takes the score of the linear token that contains its first
+    character (0 where the linear tokenizer saw none, e.g. punctuation it skips).
+    """
+    starts, ends = linear.token_offsets[:, 0], linear.token_offsets[:, 1]
+    mixed = []
+    for chunk, probs in zip(encoded.chunks, encoded.token_probs, strict=True):
+        probs = probs.copy()
+        if len(probs) and len(starts):
+            piece_starts = np.array([start for start, _ in chunk.offsets])
+            index = np.clip(np.searchsorted(starts, piece_starts, side="right") - 1, 0, len(starts) - 1)
+            inside = (starts[index] <= piece_starts) & (piece_starts < ends[index])
+            scores = np.where(inside, linear.token_scores[index], 0.0)
+            probs[:, -1] = (1.0 - share) * probs[:, -1] + share * scores
+        elif len(probs):
+            probs[:, -1] = (1.0 - share) * probs[:, -1]
+        mixed.append(probs)
+    return EncodedArticle(encoded.chunks, mixed, encoded.chunk_probs)
+
+
 def span_label_scores(token_mean: np.ndarray, paragraph: np.ndarray, encoder_share: float) -> np.ndarray:
     """How much each technique suits a span: its tokens' mean probabilities mixed with its paragraph's."""
     own = token_mean / max(float(token_mean.sum()), 1e-9)
@@ -339,7 +366,8 @@ class EncoderWithLinear:
     def predict_techniques(self, text: str, paras: list[Paragraph] | None = None) -> TechniqueOutput:
         paras = paragraphs(text) if paras is None else paras
         linear = None
-        if self.encoder.config.encoder_share < 1.0:
+        config = self.encoder.config
+        if config.encoder_share < 1.0 or config.span_linear_share > 0.0:
             linear = self.linear.predict_techniques(text, paras)
         return self.encoder.predict_techniques(text, paras, linear)
 

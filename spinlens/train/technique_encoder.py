@@ -49,6 +49,7 @@ from spinlens.models.technique_encoder import (
     decode_spans,
     length_batches,
     linear_matrix,
+    mix_linear_tokens,
     paragraph_chunks,
     paragraph_probabilities,
     span_label_scores,
@@ -407,6 +408,7 @@ def spans_of(
 
 
 SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+LINEAR_TOKEN_SHARES = (0.0, 0.25, 0.5, 0.75)
 
 
 def tune_config(
@@ -420,9 +422,10 @@ def tune_config(
 
     In turn: the paragraph head's weight against the strongest token and the
     encoder's share against the ``linear`` models' paragraph probabilities (with
-    per-technique thresholds for each pair; paragraph micro-F1), the span
-    thresholds (any-technique span F1), and how much a span's technique follows its
-    own tokens rather than its paragraph (technique-aware span F1).
+    per-technique thresholds for each pair; paragraph micro-F1), the linear span
+    tagger's share in each word piece's "inside" score and the span thresholds
+    (any-technique span F1), and how much a span's technique follows its own
+    tokens rather than its paragraph (technique-aware span F1).
     """
     from spinlens.evaluate.semeval2023 import score_labels
     from spinlens.train.semeval2023 import tune_thresholds
@@ -457,25 +460,35 @@ def tune_config(
         spans={a.id: list(a.spans or []) for a in articles},
     )
 
-    def span_scores(low: float, high: float, span_share: float) -> dict[str, Any]:
+    def span_scores(
+        mixed: dict[str, EncodedArticle], low: float, high: float, span_share: float
+    ) -> dict[str, Any]:
         pred = Semeval2023Labels(
             spans={
-                i: spans_of(e, paragraph_probs[i], labels, low, high, span_share) for i, e in encoded.items()
+                i: spans_of(e, paragraph_probs[i], labels, low, high, span_share) for i, e in mixed.items()
             }
         )
         return score_labels(gold, pred)
 
-    best_spans: tuple[float, float, float] | None = None
-    for low in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
-        for high in (0.3, 0.4, 0.5, 0.6, 0.7):
-            if high >= low:
-                score = span_scores(low, high, 1.0)["span_any_f1"]
-                if best_spans is None or score > best_spans[0]:
-                    best_spans = (score, low, high)
+    best_spans: tuple[float, float, float, float] | None = None
+    mixes = LINEAR_TOKEN_SHARES if linear else (0.0,)
+    for linear_share in mixes:
+        mixed = encoded
+        if linear and linear_share > 0.0:
+            mixed = {i: mix_linear_tokens(e, linear[i], linear_share) for i, e in encoded.items()}
+        for low in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+            for high in (0.3, 0.4, 0.5, 0.6, 0.7):
+                if high >= low:
+                    score = span_scores(mixed, low, high, 1.0)["span_any_f1"]
+                    if best_spans is None or score > best_spans[0]:
+                        best_spans = (score, linear_share, low, high)
     assert best_spans is not None
-    _, low, high = best_spans
+    _, linear_share, low, high = best_spans
+    mixed = encoded
+    if linear and linear_share > 0.0:
+        mixed = {i: mix_linear_tokens(e, linear[i], linear_share) for i, e in encoded.items()}
     label_shares = SHARES if L is not None else (1.0,)
-    technique = {s: span_scores(low, high, s)["span_technique_f1"] for s in label_shares}
+    technique = {s: span_scores(mixed, low, high, s)["span_technique_f1"] for s in label_shares}
     span_share = max(label_shares, key=lambda s: (technique[s], s))
     config = EncoderConfig(
         labels=list(labels),
@@ -486,6 +499,7 @@ def tune_config(
         span_high=high,
         encoder_share=share,
         span_label_encoder_share=span_share,
+        span_linear_share=linear_share,
     )
     return config, {
         "validation_paragraph_micro_f1": round(best[0], 4),
