@@ -149,3 +149,18 @@ def test_a_models_folder_without_an_encoder_falls_back_to_the_shipped_one(tmp_pa
             for p in load_technique_encoder().predict_techniques(CHARGED).paragraphs
         ],
     )
+
+
+def test_linear_word_scores_mix_into_the_word_pieces_they_cover() -> None:
+    from spinlens.models.semeval2023 import TechniqueOutput
+    from spinlens.models.technique_encoder import Chunk, EncodedArticle, mix_linear_tokens
+
+    # "Shameful liars!" as three word pieces; the linear tokenizer saw two words.
+    chunk = Chunk(0, [1, 2, 3], [(0, 8), (9, 15), (15, 16)])
+    probs = np.array([[0.2, 0.4], [0.6, 0.2], [0.0, 0.8]])  # one technique, then "any"
+    encoded = EncodedArticle([chunk], [probs], np.zeros((1, 1)))
+    linear = TechniqueOutput([], [], np.array([[0, 8], [9, 15]]), np.array([0.9, 0.1]))
+    mixed = mix_linear_tokens(encoded, linear, 0.5)
+    assert np.allclose(mixed.token_probs[0][:, 1], [0.65, 0.15, 0.4])
+    assert np.allclose(mixed.token_probs[0][:, 0], probs[:, 0]), "technique columns stay the encoder's"
+    assert np.allclose(probs[:, 1], [0.4, 0.2, 0.8]), "the input is not modified"
