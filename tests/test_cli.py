@@ -198,6 +198,22 @@ def test_cli_train_then_predict_semeval2023_with_the_trained_models(tmp_path: Pa
     assert analysed.returncode == 0, analysed.stderr
 
 
+def test_cli_predict_semeval2023_uses_the_encoder_unless_told_linear(tmp_path: Path) -> None:
+    articles = Path(__file__).resolve().parent / "fixtures" / "semeval2023" / "articles"
+    outputs = {}
+    for name, extra in (("encoder", []), ("linear", ["--linear"])):
+        result = spinlens("predict", "semeval2023", str(articles), "--out", str(tmp_path / name), *extra)
+        assert result.returncode == 0, result.stderr
+        outputs[name] = (tmp_path / name / "labels-subtask-3.txt").read_text(encoding="utf-8").splitlines()
+    # One row for every non-empty line either way; the two models are different, so are their labels.
+    assert [r.split("\t")[:2] for r in outputs["encoder"]] == [r.split("\t")[:2] for r in outputs["linear"]]
+    spans = {
+        name: (tmp_path / name / "labels-subtask-3-spans.txt").read_text(encoding="utf-8")
+        for name in ("encoder", "linear")
+    }
+    assert spans["encoder"] != spans["linear"]
+
+
 def test_cli_training_on_too_few_articles_is_a_clear_error(tmp_path: Path) -> None:
     fixture = Path(__file__).resolve().parent / "fixtures" / "semeval2023"
     result = spinlens("train", "semeval2023", "--data", str(fixture), "--out", str(tmp_path / "m"))
