@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 
 def card_digest(card: dict[str, Any]) -> str:
     """A short digest of a model card: it changes whenever the model is retrained."""
     return hashlib.sha256(json.dumps(card, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def file_stamp(path: Path) -> tuple[float, int]:
+    """Modification time and size of a weights file, part of a model cache key so retrained files reload."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0.0, 0)
+    return (stat.st_mtime, stat.st_size)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from spinlens.core.errors import ModelError
+from spinlens.models import file_stamp
 from spinlens.models.semeval2023 import CONFIG_FILE, WEIGHTS_FILE, Semeval2023Models
 
 # Shipped inside the package (package-data "models/**/*"), next to this module.
@@ -22,16 +23,7 @@ def load_semeval2023(models_dir: Path | None = None) -> Semeval2023Models:
         directory = directory / "semeval2023"
     if not (directory / CONFIG_FILE).is_file():
         raise ModelError(f"{directory}: not a SemEval-2023 model folder (no {CONFIG_FILE})")
-    return _load_cached(directory.resolve(), _stamp(directory))
-
-
-def _stamp(directory: Path) -> tuple[float, int]:
-    weights = directory / WEIGHTS_FILE
-    try:
-        stat = weights.stat()
-    except OSError:
-        return (0.0, 0)
-    return (stat.st_mtime, stat.st_size)
+    return _load_cached(directory.resolve(), file_stamp(directory / WEIGHTS_FILE))
 
 
 @lru_cache(maxsize=4)

@@ -34,6 +34,7 @@ import numpy as np
 
 from spinlens.core.errors import ModelError
 from spinlens.features.cues import STOPWORDS
+from spinlens.models import file_stamp
 from spinlens.models.semeval2023 import (
     ParagraphPrediction,
     Semeval2023Models,
@@ -377,15 +378,7 @@ def load_technique_encoder(models_dir: Path | None = None) -> TechniqueEncoder:
     folder = DEFAULT_DIR
     if models_dir is not None and (Path(models_dir) / MODEL_FILE).is_file():
         folder = Path(models_dir)
-    return _load_cached(folder.resolve(), _stamp(folder / MODEL_FILE))
-
-
-def _stamp(path: Path) -> tuple[float, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (0.0, 0)
-    return (stat.st_mtime, stat.st_size)
+    return _load_cached(folder.resolve(), file_stamp(folder / MODEL_FILE))
 
 
 @lru_cache(maxsize=2)
