@@ -834,6 +834,36 @@ class Semeval2023Models:
         offsets = np.array([(t.start, t.end) for t in art.tokens], dtype=np.int64).reshape(-1, 2)
         return TechniqueOutput(para_preds, spans, offsets, np.asarray(token_scores, dtype=np.float64))
 
+    def name_spans(
+        self, text: str, paras: list[Paragraph], spans: Sequence[tuple[int, int]], para_probs: np.ndarray
+    ) -> np.ndarray:
+        """The span labeller's technique distribution for character spans found by another model.
+
+        Mixed with the paragraph's technique probabilities ``para_probs`` as for the
+        tagger's own spans; a span that covers no word gets a uniform row.
+        """
+        out = np.full((len(spans), len(self.techniques)), 1.0 / len(self.techniques))
+        art = TokenizedArticle.from_text(text, paras)
+        if not spans or not art.tokens:
+            return out
+        probs1 = sigmoid(self.stage1.heads.decision(self.stage1.features(paras, paragraph_cue_matrix(paras))))
+        starts = np.array([t.start for t in art.tokens])
+        ends = np.array([t.end for t in art.tokens])
+        rows, runs = [], []
+        for row, (start, end) in enumerate(spans):
+            hit = np.nonzero((starts < end) & (ends > start))[0]
+            if len(hit):
+                rows.append(row)
+                runs.append((int(hit[0]), int(hit[-1])))
+        if not runs:
+            return out
+        logits = self.labeller.logits([span_features(art, a, b, probs1, self.techniques) for a, b in runs])
+        for row, (a, _), logit in zip(rows, runs, logits, strict=True):
+            para = art.tokens[a].paragraph
+            prior = self.labeller.prior_weight * np.log(np.clip(para_probs[para], 1e-6, 1.0))
+            out[row] = softmax(logit + prior)
+        return out
+
     def _label_runs(
         self,
         art: TokenizedArticle,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,10 @@ TOKENIZER_FILE = Path(__file__).resolve().parent / "minilm" / "tokenizer.json"
 CLS_ID, SEP_ID = 101, 102
 BATCH_SIZE = 32
 _WORD = re.compile(r"[\w'’-]+")
+
+
+# (spans as character offsets, paragraph probabilities) -> (spans, labels) technique distribution
+SpanNamer = Callable[[Sequence[tuple[int, int]], np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -118,6 +123,7 @@ class EncoderConfig:
     encoder_share: float = 1.0  # weight of the encoder against the linear models, per paragraph
     span_label_encoder_share: float = 1.0  # weight of the span's own tokens against its paragraph
     span_linear_share: float = 0.0  # weight of the linear span tagger in each word piece's "inside" score
+    span_label_linear_share: float = 0.0  # weight of the linear span labeller in naming a span's technique
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EncoderConfig:
@@ -136,6 +142,7 @@ class EncoderConfig:
             encoder_share=float(data.get("encoder_share", 1.0)),
             span_label_encoder_share=float(data.get("span_label_encoder_share", 1.0)),
             span_linear_share=float(data.get("span_linear_share", 0.0)),
+            span_label_linear_share=float(data.get("span_label_linear_share", 0.0)),
         )
         if len(config.thresholds) != len(config.labels):
             raise ModelError("technique encoder config: one threshold per label is required")
@@ -153,6 +160,7 @@ class EncoderConfig:
             "encoder_share": self.encoder_share,
             "span_label_encoder_share": self.span_label_encoder_share,
             "span_linear_share": self.span_linear_share,
+            "span_label_linear_share": self.span_label_linear_share,
         }
 
 
@@ -258,9 +266,18 @@ class TechniqueEncoder:
         return EncodedArticle(chunks, token_probs, chunk_probs)
 
     def predict_techniques(
-        self, text: str, paras: list[Paragraph] | None = None, linear: TechniqueOutput | None = None
+        self,
+        text: str,
+        paras: list[Paragraph] | None = None,
+        linear: TechniqueOutput | None = None,
+        name_spans: SpanNamer | None = None,
     ) -> TechniqueOutput:
-        """Paragraph labels and spans; ``linear`` (the linear models' output) is mixed in when given."""
+        """Paragraph labels and spans; ``linear`` (the linear models' output) is mixed in when given.
+
+        ``name_spans`` gives another model's technique distribution for spans
+        (character offsets) and this article's paragraph probabilities; it is mixed
+        into the naming of each span with weight ``span_label_linear_share``.
+        """
         paras = paragraphs(text) if paras is None else paras
         if not paras:
             return TechniqueOutput([], [])
@@ -287,14 +304,23 @@ class TechniqueEncoder:
             )
         if linear is not None and config.span_linear_share > 0.0:
             encoded = mix_linear_tokens(encoded, linear, config.span_linear_share)
+        runs = decode_spans(encoded, self.labels, config.span_low, config.span_high)
+        offsets = [
+            (encoded.chunks[c].offsets[first][0], encoded.chunks[c].offsets[last][1])
+            for c, first, last, _, _ in runs
+        ]
+        names = None
+        if name_spans is not None and config.span_label_linear_share > 0.0 and runs:
+            names = name_spans(offsets, probs)
         spans = []
-        for c, first, last, mean, peak in decode_spans(
-            encoded, self.labels, config.span_low, config.span_high
-        ):
+        for k, (c, first, last, mean, peak) in enumerate(runs):
             chunk = encoded.chunks[c]
             label_scores = span_label_scores(mean, probs[chunk.paragraph], config.span_label_encoder_share)
+            if names is not None:
+                share = config.span_label_linear_share
+                label_scores = (1.0 - share) * label_scores + share * names[k]
             j = int(label_scores.argmax())
-            start, end = chunk.offsets[first][0], chunk.offsets[last][1]
+            start, end = offsets[k]
             token_scores = encoded.token_probs[c][first : last + 1, j]
             spans.append(
                 SpanPrediction(
@@ -370,7 +396,11 @@ class EncoderWithLinear:
         config = self.encoder.config
         if config.encoder_share < 1.0 or config.span_linear_share > 0.0:
             linear = self.linear.predict_techniques(text, paras)
-        return self.encoder.predict_techniques(text, paras, linear)
+
+        def name_spans(spans: Sequence[tuple[int, int]], para_probs: np.ndarray) -> np.ndarray:
+            return self.linear.name_spans(text, paras, spans, para_probs)
+
+        return self.encoder.predict_techniques(text, paras, linear, name_spans)
 
 
 def load_technique_encoder(models_dir: Path | None = None) -> TechniqueEncoder:

@@ -36,7 +36,7 @@ import numpy as np
 from spinlens.core.errors import DataError, ModelError
 from spinlens.core.settings import TECHNIQUES
 from spinlens.datasets.semeval2023 import Semeval2023Article, Semeval2023Labels, TechniqueSpan
-from spinlens.models.semeval2023 import TechniqueOutput
+from spinlens.models.semeval2023 import Semeval2023Models, TechniqueOutput
 from spinlens.models.technique_encoder import (
     CARD_FILE,
     CONFIG_FILE,
@@ -398,17 +398,23 @@ def spans_of(
     low: float,
     high: float,
     encoder_share: float,
+    names: np.ndarray | None = None,
+    linear_share: float = 0.0,
 ) -> list[TechniqueSpan]:
+    """The spans the runtime would output (``names``: the linear labeller's distribution per span)."""
     out = set()
-    for c, first, last, mean, _ in decode_spans(encoded, list(labels), low, high):
+    for k, (c, first, last, mean, _) in enumerate(decode_spans(encoded, list(labels), low, high)):
         chunk = encoded.chunks[c]
         scores = span_label_scores(mean, paragraph_probs[chunk.paragraph], encoder_share)
+        if names is not None and linear_share > 0.0:
+            scores = (1.0 - linear_share) * scores + linear_share * names[k]
         out.add(TechniqueSpan(chunk.offsets[first][0], chunk.offsets[last][1], labels[int(scores.argmax())]))
     return sorted(out)
 
 
 SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 LINEAR_TOKEN_SHARES = (0.0, 0.25, 0.5, 0.75)
+NAMER_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def tune_config(
@@ -417,6 +423,7 @@ def tune_config(
     labels: Sequence[str],
     max_tokens: int,
     linear: dict[str, TechniqueOutput] | None = None,
+    linear_models: Semeval2023Models | None = None,
 ) -> tuple[EncoderConfig, dict[str, float]]:
     """Everything the runtime decides with, chosen for the best scores on ``articles``.
 
@@ -487,9 +494,30 @@ def tune_config(
     mixed = encoded
     if linear and linear_share > 0.0:
         mixed = {i: mix_linear_tokens(e, linear[i], linear_share) for i, e in encoded.items()}
+    # Naming: the encoder's tokens against their paragraph (share b), and that against the
+    # linear span labeller run on the same spans (share λ), chosen together.
+    names: dict[str, np.ndarray] = {}
+    if linear_models is not None:
+        for a in articles:
+            runs = decode_spans(mixed[a.id], list(labels), low, high)
+            offsets = [
+                (mixed[a.id].chunks[c].offsets[f][0], mixed[a.id].chunks[c].offsets[t][1])
+                for c, f, t, _, _ in runs
+            ]
+            names[a.id] = linear_models.name_spans(a.text, paras[a.id], offsets, paragraph_probs[a.id])
     label_shares = SHARES if L is not None else (1.0,)
-    technique = {s: span_scores(mixed, low, high, s)["span_technique_f1"] for s in label_shares}
-    span_share = max(label_shares, key=lambda s: (technique[s], s))
+    namer_shares = NAMER_SHARES if names else (0.0,)
+    technique: dict[tuple[float, float], float] = {}
+    for b in label_shares:
+        for namer in namer_shares:
+            pred = Semeval2023Labels(
+                spans={
+                    i: spans_of(e, paragraph_probs[i], labels, low, high, b, names.get(i), namer)
+                    for i, e in mixed.items()
+                }
+            )
+            technique[(b, namer)] = score_labels(gold, pred)["span_technique_f1"]
+    span_share, namer_share = max(technique, key=lambda k: (technique[k], k[0], -k[1]))
     config = EncoderConfig(
         labels=list(labels),
         max_tokens=max_tokens,
@@ -500,11 +528,12 @@ def tune_config(
         encoder_share=share,
         span_label_encoder_share=span_share,
         span_linear_share=linear_share,
+        span_label_linear_share=namer_share,
     )
     return config, {
         "validation_paragraph_micro_f1": round(best[0], 4),
         "validation_span_any_f1": round(best_spans[0], 4),
-        "validation_span_technique_f1": round(technique[span_share], 4),
+        "validation_span_technique_f1": round(technique[(span_share, namer_share)], 4),
     }
 
 
@@ -568,7 +597,9 @@ def fit(
     linear_models = fit_models(fitting, seed=seed)
     linear = {a.id: linear_models.predict_techniques(a.text) for a in validation}
     _say(progress, f"tuning on {len(validation)} validation articles (int8 model)")
-    config, metrics = tune_config(TechniqueEncoder(out_dir), validation, labels, settings.max_tokens, linear)
+    config, metrics = tune_config(
+        TechniqueEncoder(out_dir), validation, labels, settings.max_tokens, linear, linear_models
+    )
     (out_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=1), encoding="utf-8")
     return {
         "reused_checkpoint": reused,
