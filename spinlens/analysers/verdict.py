@@ -79,7 +79,7 @@ def _techniques_sentence(analysis: Analysis) -> str:
     top = list(by_label.items())[:3]
     listed = ", ".join(f"{humanise(label)} ({n})" for label, n in top)
     per_k = summary.get("per_1000_words")
-    return f"Dominant techniques: {listed}; {per_k} technique spans per 1,000 words."
+    return f"Dominant techniques: {listed}; {per_k} technique findings per 1,000 words."
 
 
 def _entity_sentence(analysis: Analysis) -> str | None:
