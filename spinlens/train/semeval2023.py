@@ -334,14 +334,15 @@ def fit_techniques(
     inner = {
         "span_any_f1": any_f1,
         "span_technique_f1": best_label[0],
-        "paragraph_micro_f1": _micro(Y, thresholds <= P2),
+        "paragraph_micro_f1": micro_f1(Y, thresholds <= P2),
         "decoding": {"low": low, "high": high},
         "labeller": {"prior_weight": best_label[1], "second_label_ratio": best_label[2]},
     }
     return stage1, stage2, tagger, labeller, inner
 
 
-def _micro(Y: np.ndarray, pred: np.ndarray) -> float:
+def micro_f1(Y: np.ndarray, pred: np.ndarray) -> float:
+    """Micro-F1 of a 0/1 label matrix against boolean predictions."""
     tp = float((pred & (Y == 1)).sum())
     return f1_score(tp / max(pred.sum(), 1), tp / max(Y.sum(), 1))
 
@@ -449,7 +450,7 @@ def fit_article_labeller(
     labeller.frame_thresholds = frame_thresholds
     inner = {
         "genre_macro_f1": _macro_f1(gold_genres, list(np.argmax(g_logits + bias, axis=1)), len(GENRES)),
-        "frames_micro_f1": _micro(Yf, f_probs >= frame_thresholds),
+        "frames_micro_f1": micro_f1(Yf, f_probs >= frame_thresholds),
     }
     return labeller, inner
 

@@ -371,12 +371,6 @@ def export_int8(model: Any, out_file: Path, max_tokens: int) -> None:
 # Tuning on the validation sixth
 
 
-def _micro_f1(Y: np.ndarray, pred: np.ndarray) -> float:
-    tp = float((pred & (Y == 1)).sum())
-    denominator = float(pred.sum() + Y.sum())
-    return 2 * tp / denominator if denominator else 0.0
-
-
 def _gold_paragraph_matrix(articles: Sequence[Semeval2023Article], labels: Sequence[str]) -> np.ndarray:
     index = {t: j for j, t in enumerate(labels)}
     rows = []
@@ -435,7 +429,7 @@ def tune_config(
     tokens rather than its paragraph (technique-aware span F1).
     """
     from spinlens.evaluate.semeval2023 import score_labels
-    from spinlens.train.semeval2023 import tune_thresholds
+    from spinlens.train.semeval2023 import micro_f1, tune_thresholds
 
     paras = {a.id: paragraphs(a.text) for a in articles}
     encoded = {a.id: encoder.encode(paras[a.id]) for a in articles}
@@ -448,7 +442,7 @@ def tune_config(
         for share in shares:
             P = E if L is None else share * E + (1.0 - share) * L
             thresholds = tune_thresholds(Y, P)
-            score = _micro_f1(Y, thresholds <= P)
+            score = micro_f1(Y, thresholds <= P)
             if best is None or score > best[0]:
                 best = (score, weight, share, thresholds)
     assert best is not None
