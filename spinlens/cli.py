@@ -284,7 +284,7 @@ def evaluate_techniques_encoder(
     folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
     fold: Annotated[
         list[int] | None,
-        typer.Option(help="Run only this fold (1-based; repeatable). Each takes 20-30 min on 2 cores."),
+        typer.Option(help="Run only this fold (1-based; repeatable). Each takes about 15-20 min on 2 cores."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
     epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,

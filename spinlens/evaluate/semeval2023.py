@@ -61,16 +61,21 @@ def predict_labels(
     Paragraph techniques and spans come from ``techniques`` when given (the
     fine-tuned encoder), else from the linear models.
     """
-    source: TechniqueSource = techniques if techniques is not None else models
-    labels = Semeval2023Labels()
+    labels = technique_labels(techniques if techniques is not None else models, texts)
     ids = list(texts)
     for article_id, (genre, _, frames, _) in zip(
         ids, models.predict_article_labels([texts[i] for i in ids]), strict=True
     ):
         labels.genres[article_id] = genre
         labels.frames[article_id] = frozenset(frames)
-    for article_id in ids:
-        output = source.predict_techniques(texts[article_id])
+    return labels
+
+
+def technique_labels(source: TechniqueSource, texts: Mapping[str, str]) -> Semeval2023Labels:
+    """Paragraph technique labels and spans of ``{id: text}`` (the subtask 3 files only)."""
+    labels = Semeval2023Labels()
+    for article_id, text in texts.items():
+        output = source.predict_techniques(text)
         labels.lines[article_id] = {p.line: frozenset(p.labels) for p in output.paragraphs}
         labels.spans[article_id] = sorted({TechniqueSpan(s.start, s.end, s.technique) for s in output.spans})
     return labels

@@ -7,7 +7,7 @@ other folds (its thresholds tuned on a validation sixth of them), exported to
 int8 and loaded through the same runtime ``analyze`` uses; the linear models and
 both baselines are fitted on exactly the same training articles.
 
-Fine-tuning takes 20-30 minutes per fold on two cores, so ``folds_to_run`` can
+One fold takes about 15-20 minutes on two cores, so ``folds_to_run`` can
 name a subset of the folds; the report says which were run.
 """
 
@@ -22,14 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from spinlens.datasets.semeval2023 import Semeval2023Labels, TechniqueSpan, load_dataset
+from spinlens.datasets.semeval2023 import Semeval2023Labels, load_dataset
 from spinlens.evaluate.semeval2023 import (
     BASELINE_TFIDF,
     BASELINE_TRIVIAL,
     SYSTEM,
-    TechniqueSource,
-    predict_labels,
     score_labels,
+    technique_labels,
     tfidf_baseline,
     trivial_baseline,
 )
@@ -51,15 +50,6 @@ NAMES = {
     BASELINE_TFIDF: "TF-IDF LR",
     BASELINE_TRIVIAL: "trivial",
 }
-
-
-def encoder_labels(model: TechniqueSource, texts: dict[str, str]) -> Semeval2023Labels:
-    labels = Semeval2023Labels()
-    for article_id, text in texts.items():
-        output = model.predict_techniques(text)
-        labels.lines[article_id] = {p.line: frozenset(p.labels) for p in output.paragraphs}
-        labels.spans[article_id] = sorted({TechniqueSpan(s.start, s.end, s.technique) for s in output.spans})
-    return labels
 
 
 @dataclass
@@ -181,11 +171,11 @@ def cross_validate_encoder(
             # As analyze runs it: the encoder mixed with the linear models fitted on the same articles.
             model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear)
             t0 = time.perf_counter()
-            systems = {ENCODER: encoder_labels(model, texts)}
+            systems = {ENCODER: technique_labels(model, texts)}
             predict_seconds += time.perf_counter() - t0
             predicted += len(texts)
         say("baselines")
-        systems[SYSTEM] = predict_labels(linear, texts)
+        systems[SYSTEM] = technique_labels(linear, texts)
         systems[BASELINE_TFIDF] = tfidf_baseline(train, texts, seed)
         systems[BASELINE_TRIVIAL] = trivial_baseline(train, texts)
         gold = Semeval2023Labels(
@@ -195,7 +185,6 @@ def cross_validate_encoder(
         gold_all.lines.update(gold.lines)
         gold_all.spans.update(gold.spans)
         for name, labels in systems.items():
-            labels.genres, labels.frames = {}, {}
             pooled[name].lines.update(labels.lines)
             pooled[name].spans.update(labels.spans)
             scores = score_labels(gold, labels)

@@ -315,10 +315,13 @@ class TechniqueEncoder:
         spans = []
         for k, (c, first, last, mean, peak) in enumerate(runs):
             chunk = encoded.chunks[c]
-            label_scores = span_label_scores(mean, probs[chunk.paragraph], config.span_label_encoder_share)
-            if names is not None:
-                share = config.span_label_linear_share
-                label_scores = (1.0 - share) * label_scores + share * names[k]
+            label_scores = span_label_scores(
+                mean,
+                probs[chunk.paragraph],
+                config.span_label_encoder_share,
+                None if names is None else names[k],
+                config.span_label_linear_share,
+            )
             j = int(label_scores.argmax())
             start, end = offsets[k]
             token_scores = encoded.token_probs[c][first : last + 1, j]
@@ -376,11 +379,21 @@ def mix_linear_tokens(encoded: EncodedArticle, linear: TechniqueOutput, share: f
     return EncodedArticle(encoded.chunks, mixed, encoded.chunk_probs)
 
 
-def span_label_scores(token_mean: np.ndarray, paragraph: np.ndarray, encoder_share: float) -> np.ndarray:
-    """How much each technique suits a span: its tokens' mean probabilities mixed with its paragraph's."""
+def span_label_scores(
+    token_mean: np.ndarray,
+    paragraph: np.ndarray,
+    encoder_share: float,
+    linear_names: np.ndarray | None = None,
+    linear_share: float = 0.0,
+) -> np.ndarray:
+    """How much each technique suits a span: its tokens' mean probabilities mixed with its paragraph's,
+    then with the linear span labeller's distribution ``linear_names`` (weight ``linear_share``)."""
     own = token_mean / max(float(token_mean.sum()), 1e-9)
     context = paragraph / max(float(paragraph.sum()), 1e-9)
-    return np.asarray(encoder_share * own + (1.0 - encoder_share) * context)
+    scores = encoder_share * own + (1.0 - encoder_share) * context
+    if linear_names is not None and linear_share > 0.0:
+        scores = (1.0 - linear_share) * scores + linear_share * linear_names
+    return np.asarray(scores)
 
 
 class EncoderWithLinear:

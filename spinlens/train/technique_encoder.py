@@ -229,23 +229,20 @@ def build_tagger(n_labels: int, layers: int = 6) -> Any:
     return Tagger()
 
 
-class _Probabilities:
-    """Wraps the tagger so the exported graph outputs probabilities."""
+def _with_probabilities(model: Any) -> Any:
+    """The tagger wrapped so the exported graph outputs probabilities."""
+    torch = _torch()
 
-    @staticmethod
-    def wrap(model: Any) -> Any:
-        torch = _torch()
+    class Wrapped(torch.nn.Module):  # type: ignore[name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
 
-        class Wrapped(torch.nn.Module):  # type: ignore[name-defined]
-            def __init__(self) -> None:
-                super().__init__()
-                self.model = model
+        def forward(self, ids: Any, mask: Any) -> tuple[Any, Any]:
+            tokens, heads = self.model(ids, mask)
+            return torch.sigmoid(tokens), torch.sigmoid(heads)
 
-            def forward(self, ids: Any, mask: Any) -> tuple[Any, Any]:
-                tokens, heads = self.model(ids, mask)
-                return torch.sigmoid(tokens), torch.sigmoid(heads)
-
-        return Wrapped()
+    return Wrapped()
 
 
 # ---------------------------------------------------------------------------
@@ -344,7 +341,7 @@ def export_int8(model: Any, out_file: Path, max_tokens: int) -> None:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as exc:
         raise ModelError("exporting needs onnxruntime's quantisation tools and the onnx package") from exc
-    wrapped = _Probabilities.wrap(model).eval()
+    wrapped = _with_probabilities(model).eval()
     ids = torch.full((2, 16), 1000, dtype=torch.long)
     mask = torch.ones_like(ids)
     with tempfile.TemporaryDirectory() as tmp:
@@ -399,9 +396,13 @@ def spans_of(
     out = set()
     for k, (c, first, last, mean, _) in enumerate(decode_spans(encoded, list(labels), low, high)):
         chunk = encoded.chunks[c]
-        scores = span_label_scores(mean, paragraph_probs[chunk.paragraph], encoder_share)
-        if names is not None and linear_share > 0.0:
-            scores = (1.0 - linear_share) * scores + linear_share * names[k]
+        scores = span_label_scores(
+            mean,
+            paragraph_probs[chunk.paragraph],
+            encoder_share,
+            None if names is None else names[k],
+            linear_share,
+        )
         out.add(TechniqueSpan(chunk.offsets[first][0], chunk.offsets[last][1], labels[int(scores.argmax())]))
     return sorted(out)
 
@@ -553,8 +554,7 @@ def fit(
     """
     from spinlens.train.semeval2023 import fit_models
 
-    all_articles = list(articles)
-    articles = [a for a in all_articles if a.has_techniques]
+    articles = [a for a in articles if a.has_techniques]
     if len(articles) < MIN_TRAIN_ARTICLES:
         raise DataError(
             f"{len(articles)} articles with technique labels are too few to train the encoder on; need at "
