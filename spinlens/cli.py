@@ -316,7 +316,10 @@ def predict_semeval2023(
     out: Annotated[Path, typer.Option("--out", help="Folder for the labels-subtask-*.txt files.")],
     models: ModelsOption = None,
     linear: Annotated[
-        bool, typer.Option("--linear", help="Techniques from the linear models (as --profile fast) instead.")
+        bool,
+        typer.Option(
+            "--linear", help="Linear models only, as --profile fast: no encoder for techniques or genre."
+        ),
     ] = False,
 ) -> None:
     """Write SemEval-2023 Task 3 subtask 1, 2 and 3 predictions."""
@@ -331,7 +334,7 @@ def predict_semeval2023(
     if not linear:
         encoder = load_technique_encoder(task_models_dir(models, "techniques_encoder"))
         techniques = EncoderWithLinear(encoder, semeval2023)
-    counts = write_semeval2023_predictions(articles_dir, out, semeval2023, techniques)
+    counts = write_semeval2023_predictions(articles_dir, out, semeval2023, techniques, embed=not linear)
     say(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" -> {out}")
 
 

@@ -81,17 +81,18 @@ def test_analysers_follow_the_contract(models: Semeval2025Models) -> None:
     assert (roles.name, roles.requires, roles.assigns) == ("roles", ("doc", "entities"), ("roles",))
 
 
+@pytest.mark.parametrize("embed", [False, True], ids=["fast", "default"])
 def test_climate_article_gets_climate_narratives_with_quoted_evidence(
-    models: Semeval2025Models, make_context: Callable[[str], Context]
+    models: Semeval2025Models, make_context: Callable[[str], Context], embed: bool
 ) -> None:
     ctx = make_context(CLIMATE)
-    NarrativeAnalyser(models)(ctx)
+    NarrativeAnalyser(models, embed=embed)(ctx)
     narratives = ctx.analysis.labels_of("narrative")
     assert narratives, "a climate-sceptic polemic should push at least one narrative"
     assert all(label.label.startswith("CC: ") for label in narratives)
     for label in ctx.analysis.labels:
         assert 0.0 <= label.score <= 1.0
-        assert label.analyser == "narratives@1"
+        assert label.analyser == "narratives@2"
         for evidence in label.details["evidence"]:
             assert CLIMATE[evidence["start"] : evidence["end"]] == evidence["text"]
         if label.details["evidence"]:
@@ -104,9 +105,13 @@ def test_climate_article_gets_climate_narratives_with_quoted_evidence(
         assert sub.label.startswith(sub.details["narrative"] + ": ")
 
 
-def test_plain_local_news_is_other(models: Semeval2025Models, make_context: Callable[[str], Context]) -> None:
+@pytest.mark.parametrize("embed", [False, True], ids=["fast", "default"])
+def test_plain_local_news_is_other(
+    models: Semeval2025Models, make_context: Callable[[str], Context], embed: bool
+) -> None:
     ctx = make_context(NOTICE)
-    NarrativeAnalyser(models)(ctx)
+    NarrativeAnalyser(models, embed=embed)(ctx)
+    assert ("article_embedding" in ctx.scratch) is embed
     assert _labels(ctx, "narrative") == ["Other"]
     assert _labels(ctx, "subnarrative") == []
     assert "None of the task's narratives" in ctx.analysis.labels[0].reason

@@ -27,7 +27,9 @@ from spinlens.models.semeval2025 import (
 from spinlens.models.semeval2025 import (
     load_semeval2025 as load_models,
 )
+from spinlens.nlp.embed import article_embeddings
 from spinlens.report.semeval2025 import SUBTASK1_FILE, write_semeval2025_predictions
+from spinlens.train.semeval2025 import NARRATIVE_SHARES
 
 PUPPET = "URW: Discrediting Ukraine"
 PUPPET_SUB = "URW: Discrediting Ukraine: Ukraine is a puppet of the West"
@@ -190,6 +192,43 @@ def test_trained_models_predict_unseen_invented_articles(trained: Path) -> None:
     for prediction in (first, second):
         for sub in prediction.subnarrative_labels:
             assert models.narratives.parents[sub] in prediction.narrative_labels
+
+
+def test_embedding_heads_are_tuned_saved_and_mixed_in(trained: Path) -> None:
+    card = json.loads((trained / "model_card.json").read_text(encoding="utf-8"))
+    info = card["training"]["narratives"]
+    assert info["embedding_share"] in NARRATIVE_SHARES
+    assert set(info["thresholds_with_embedding"]) == {"other", "relative", "sub"}
+    model = load_models(trained).narratives
+    assert model.embedded is not None and model.embedded.share == info["embedding_share"]
+    assert model.embedded.narratives.labels == model.narratives.labels
+    texts = [
+        "Kyiv takes orders\n\nThe regime in Kyiv obeys its Western masters and has no will of its own.",
+        "Fair in the square\n\nLocal bakers held a fair with music while the library opened on Sunday.",
+    ]
+    embeddings = article_embeddings(texts)
+    plain, mixed = model.scores(texts), model.scores(texts, embeddings)
+    w = model.embedded.share
+    own = model.embedded.narratives.probabilities(embeddings)
+    assert np.allclose(mixed.narratives, (1 - w) * plain.narratives + w * own)
+    assert np.array_equal(mixed.subnarratives, plain.subnarratives)
+    assert model.thresholds_for(embeddings) == model.embedded.thresholds
+    assert model.thresholds_for(None) == model.thresholds
+    first, second = model.predict(texts, embeddings)
+    assert PUPPET in first.narrative_labels
+    assert second.narrative_labels == ["Other"]
+
+
+def test_models_without_embedding_heads_ignore_embeddings(trained: Path, tmp_path: Path) -> None:
+    older = tmp_path / "older"
+    shutil.copytree(trained, older)
+    card = json.loads((older / "model_card.json").read_text(encoding="utf-8"))
+    del card["meta"]["narratives"]["embedded"]
+    (older / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    model = load_models(older).narratives
+    assert model.embedded is None
+    text = ["Kyiv takes orders\n\nThe regime in Kyiv obeys its Western masters and has no will of its own."]
+    assert model.predict(text, article_embeddings(text)) == model.predict(text)
 
 
 def test_evidence_is_the_sentence_carrying_the_label(trained: Path) -> None:

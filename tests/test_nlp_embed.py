@@ -58,3 +58,14 @@ def test_the_encoder_is_shared() -> None:
 def test_a_missing_tokenizer_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="tokenizer"):
         SentenceEncoder(tokenizer_file=tmp_path / "nothing.json")
+
+
+def test_encoders_with_other_truncation_share_one_session_and_cut_longer_texts() -> None:
+    short, full = sentence_encoder(8), sentence_encoder()
+    assert short._session is full._session
+    long_sentence = "The harbour board met again on Monday to discuss the dredging budget for next year."
+    head = "The harbour board met again on Monday"
+    # Cut at 8 word pieces (with [CLS] and [SEP]), the long sentence reads like its opening words.
+    assert float(short.encode([long_sentence])[0] @ full.encode([head])[0]) > float(
+        full.encode([long_sentence])[0] @ full.encode([head])[0]
+    )

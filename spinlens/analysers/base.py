@@ -8,8 +8,11 @@ a change in behaviour is a new version, and every finding records it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+import numpy as np
 
 from spinlens.core.model import Analysis
 
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from spinlens.nlp.segment import Paragraph
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,6 +39,14 @@ class Context:
     paragraphs: list[Paragraph]
     scratch: dict[str, Any] = field(default_factory=dict)
 
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``scratch[key]``, computed on first use: analysers that need the same costly
+        intermediate (e.g. the article embedding) share it without depending on each other."""
+        if key not in self.scratch:
+            self.scratch[key] = compute()
+        value: T = self.scratch[key]
+        return value
+
 
 @runtime_checkable
 class Analyser(Protocol):
@@ -47,3 +60,10 @@ class Analyser(Protocol):
 
 def analyser_id(analyser: Analyser) -> str:
     return f"{analyser.name}@{analyser.version}"
+
+
+def article_embedding(ctx: Context) -> np.ndarray:
+    """The article's embedding as a ``(1, 384)`` array, computed once per article for every analyser."""
+    from spinlens.nlp.embed import article_embeddings
+
+    return ctx.memo("article_embedding", lambda: article_embeddings([ctx.analysis.article.text]))

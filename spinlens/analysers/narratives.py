@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from spinlens.analysers.base import Context
+from spinlens.analysers.base import Context, article_embedding
 from spinlens.datasets.semeval2025 import DOMAIN_PREFIX, OTHER
 from spinlens.models import card_digest
 from spinlens.models.semeval2025 import NarrativeModel, TextPiece, split_sentences
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from spinlens.models.semeval2025 import Semeval2025Models
 
 NAME = "narratives"
-VERSION = 1
+VERSION = 2
 DOMAIN_WORDS = {"UA": "the war in Ukraine", "CC": "climate change"}
 _QUOTE_CHARS = 180
 
@@ -44,9 +44,12 @@ class NarrativeAnalyser:
     requires: ClassVar[tuple[str, ...]] = ("paragraphs",)
     assigns: ClassVar[tuple[str, ...]] = ("narratives",)
 
-    def __init__(self, models: Semeval2025Models) -> None:
-        self.model_version = card_digest(models.card)
+    def __init__(self, models: Semeval2025Models, embed: bool = False) -> None:
+        """``embed``: mix in the heads that read the article's sentence embedding (default profile)."""
         self.model: NarrativeModel = models.narratives
+        self.embed = embed and self.model.embedded is not None
+        digest = card_digest(models.card)
+        self.model_version = f"{digest}+embedding" if self.embed else digest
 
     def __call__(self, ctx: Context) -> None:
         analysis = ctx.analysis
@@ -54,8 +57,9 @@ class NarrativeAnalyser:
         if not ctx.paragraphs:
             return
         model = self.model
-        scores = model.scores([text])
-        prediction = model.decide(scores, 0, model.thresholds)
+        embeddings = article_embedding(ctx) if self.embed else None
+        scores = model.scores([text], embeddings)
+        prediction = model.decide(scores, 0, model.thresholds_for(embeddings))
         analyser = f"{NAME}@{VERSION}"
         if prediction.is_other:
             analysis.add_label(

@@ -53,8 +53,8 @@ def build_analysers(profile: str = "default", models_dir: Path | None = None) ->
         TechniqueAnalyser(
             semeval2023, load_technique_encoder(task_models_dir(models_dir, "techniques_encoder"))
         ),
-        GenreFramesAnalyser(semeval2023),
-        NarrativeAnalyser(semeval2025),
+        GenreFramesAnalyser(semeval2023, embed=True),
+        NarrativeAnalyser(semeval2025, embed=True),
         RoleAnalyser(semeval2025),
         VerdictAnalyser(),
     ]

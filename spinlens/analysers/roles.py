@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from spinlens.analysers.base import Context
+from spinlens.analysers.base import Context, article_embedding
 from spinlens.models import card_digest
 from spinlens.models.semeval2025 import mention_features, mention_sentence, salience_features
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from spinlens.models.semeval2025 import NarrativeModel, RoleModel, Semeval2025Models
 
 NAME = "roles"
-VERSION = 2
+VERSION = 3
 # Enough mentions to read how the article treats an entity; a long article's
 # 40th "Russia" adds cost but little.
 MAX_MENTIONS = 8
@@ -67,8 +67,10 @@ class RoleAnalyser:
         if doc is None or not entities:
             return
         text = ctx.analysis.article.text
-        scores = self.narratives.scores([text])
-        if scores.other[0] >= self.narratives.thresholds.other:
+        # The same "Other" decision as the narrative analyser's in this profile.
+        embeddings = article_embedding(ctx) if self.narratives.embedded is not None else None
+        scores = self.narratives.scores([text], embeddings)
+        if scores.other[0] >= self.narratives.thresholds_for(embeddings).other:
             # No narrative, no cast: three in four annotated articles without a narrative have no
             # roles at all, and a librarian in a notice about opening hours is nobody's villain.
             return

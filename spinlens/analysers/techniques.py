@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from spinlens.analysers.base import Context
+from spinlens.analysers.base import Context, article_embedding
 from spinlens.core.settings import humanise, technique_family
 from spinlens.features.cues import CUES, find_cues
 from spinlens.features.valence import valence_bucket
@@ -206,20 +206,32 @@ class GenreFramesAnalyser:
     """Labels the article's genre (exactly one) and its frames (zero or more)."""
 
     name: ClassVar[str] = "genre_frames"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("genre", "frames")
 
-    def __init__(self, models: Semeval2023Models) -> None:
+    def __init__(self, models: Semeval2023Models, embed: bool = False) -> None:
+        """``embed``: let the genre read a sentence embedding of the opening paragraphs (MiniLM)."""
         self.models = models
+        self.embed = embed and models.articles.embedded_genre is not None
+
+    @property
+    def model_version(self) -> str:
+        from spinlens.models import card_digest
+
+        digest = card_digest(self.models.card)
+        return f"{digest}+embedding" if self.embed else digest
 
     def __call__(self, ctx: Context) -> None:
         analysis = ctx.analysis
         text = analysis.article.text
         analyser = f"{self.name}@{self.version}"
-        genre, genre_scores, frames, frame_scores = self.models.predict_article_labels([text])[0]
+        embeddings = article_embedding(ctx) if self.embed else None
+        genre, genre_scores, frames, frame_scores = self.models.predict_article_labels([text], embeddings)[0]
         words = self.models.explain_article(text, "genre", genre)
         evidence = f"; words pointing that way: {_quoted(words)}" if words else ""
+        if embeddings is not None:
+            evidence += ", and the register of its opening paragraphs (sentence embeddings)"
         analysis.add_label(
             "genre",
             genre,

@@ -43,6 +43,7 @@ SYSTEMS = (SYSTEM, BASELINE_TFIDF, BASELINE_TRIVIAL)
 
 METRICS: tuple[tuple[str, str], ...] = (
     ("genre_macro_f1", "Genre macro-F1"),
+    ("genre_macro_f1_fast", "Genre macro-F1, fast profile"),
     ("genre_accuracy", "Genre accuracy"),
     ("frames_micro_f1", "Frames micro-F1"),
     ("frames_macro_f1", "Frames macro-F1"),
@@ -54,17 +55,34 @@ METRICS: tuple[tuple[str, str], ...] = (
 
 
 def predict_labels(
-    models: Semeval2023Models, texts: Mapping[str, str], techniques: TechniqueSource | None = None
+    models: Semeval2023Models,
+    texts: Mapping[str, str],
+    techniques: TechniqueSource | None = None,
+    embed: bool = True,
 ) -> Semeval2023Labels:
     """Run the models over ``{id: text}`` and return what the four label files would hold.
 
     Paragraph techniques and spans come from ``techniques`` when given (the
-    fine-tuned encoder), else from the linear models.
+    fine-tuned encoder), else from the linear models. ``embed=False`` leaves the
+    sentence embeddings out of the genre, as the fast profile does.
     """
     labels = technique_labels(techniques if techniques is not None else models, texts)
+    article_labels(models, texts, embed, into=labels)
+    return labels
+
+
+def article_labels(
+    models: Semeval2023Models, texts: Mapping[str, str], embed: bool, into: Semeval2023Labels | None = None
+) -> Semeval2023Labels:
+    """Genre and frames of ``{id: text}``, with or without the article embeddings."""
+    from spinlens.nlp.embed import article_embeddings
+
+    labels = Semeval2023Labels() if into is None else into
     ids = list(texts)
+    batch = [texts[i] for i in ids]
+    embeddings = article_embeddings(batch) if embed and models.articles.embedded_genre is not None else None
     for article_id, (genre, _, frames, _) in zip(
-        ids, models.predict_article_labels([texts[i] for i in ids]), strict=True
+        ids, models.predict_article_labels(batch, embeddings), strict=True
     ):
         labels.genres[article_id] = genre
         labels.frames[article_id] = frozenset(frames)
@@ -257,8 +275,10 @@ class Semeval2023Report:
             if key not in self.scores.get(SYSTEM, {}):
                 continue
             ours = f"{self.scores[SYSTEM][key]:.3f}{self._spread(SYSTEM, key)}"
-            tfidf = f"{self.scores[BASELINE_TFIDF][key]:.3f}{self._spread(BASELINE_TFIDF, key)}"
-            trivial = f"{self.scores[BASELINE_TRIVIAL][key]:.3f}"
+            base = self.scores.get(BASELINE_TFIDF, {})
+            tfidf = f"{base[key]:.3f}{self._spread(BASELINE_TFIDF, key)}" if key in base else "–"
+            simple = self.scores.get(BASELINE_TRIVIAL, {})
+            trivial = f"{simple[key]:.3f}" if key in simple else "–"
             lines.append(f"| {title:<34} | {ours:>15} | {tfidf:>15} | {trivial:>9} |")
         return "\n".join(lines + self._label_tables())
 
@@ -309,6 +329,15 @@ class Semeval2023Report:
         return lines
 
 
+def _fast_genre_scores(gold: Semeval2023Labels, fast: Semeval2023Labels) -> dict[str, float]:
+    """Genre scores of the fast profile (no embeddings), under their own metric names."""
+    if not gold.genres:
+        return {}
+    only_genres = Semeval2023Labels(genres=fast.genres)
+    scores = score_labels(Semeval2023Labels(genres=gold.genres), only_genres)
+    return {"genre_macro_f1_fast": scores["genre_macro_f1"], "genre_accuracy_fast": scores["genre_accuracy"]}
+
+
 def _merge(into: Semeval2023Labels, part: Semeval2023Labels) -> None:
     into.genres.update(part.genres)
     into.frames.update(part.frames)
@@ -332,6 +361,7 @@ def cross_validate(
     pooled = {system: Semeval2023Labels() for system in SYSTEMS}
     fold_scores: dict[str, list[dict[str, float]]] = {system: [] for system in SYSTEMS}
     predict_seconds, predicted = 0.0, 0
+    fast_genres = Semeval2023Labels()
     for fold in range(folds):
         train = [a for a, f in zip(articles, fold_of, strict=True) if f != fold]
         held = [a for a, f in zip(articles, fold_of, strict=True) if f == fold]
@@ -343,6 +373,8 @@ def cross_validate(
         ours = predict_labels(models, texts)
         predict_seconds += time.perf_counter() - t0
         predicted += len(texts)
+        fast = article_labels(models, texts, embed=False)
+        fast_genres.genres.update(fast.genres)
         if progress:
             progress(f"fold {fold + 1}/{folds}: baselines")
         systems = {
@@ -355,6 +387,7 @@ def cross_validate(
             _merge(pooled[name], labels)
             scores = score_labels(held_gold, labels)
             fold_scores[name].append({k: v for k, v in scores.items() if isinstance(v, float)})
+        fold_scores[SYSTEM][-1].update(_fast_genre_scores(held_gold, fast))
         if progress:
             s = fold_scores[SYSTEM][-1]
             progress(
@@ -362,12 +395,14 @@ def cross_validate(
                 f"{s.get('span_any_f1', 0):.3f}, span technique {s.get('span_technique_f1', 0):.3f}, genre "
                 f"{s.get('genre_macro_f1', 0):.3f}, frames {s.get('frames_micro_f1', 0):.3f}"
             )
+    scores = {name: score_labels(gold, labels) for name, labels in pooled.items()}
+    scores[SYSTEM].update(_fast_genre_scores(gold, fast_genres))
     return Semeval2023Report(
         data_dir=str(Path(data_dir)),
         folds=folds,
         seed=seed,
         n_articles=len(articles),
-        scores={name: score_labels(gold, labels) for name, labels in pooled.items()},
+        scores=scores,
         fold_scores=fold_scores,
         seconds=time.perf_counter() - started,
         seconds_per_article_prediction=predict_seconds / max(predicted, 1),

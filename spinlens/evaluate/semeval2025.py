@@ -41,6 +41,7 @@ from spinlens.models.semeval2025 import samples_f1
 from spinlens.train.semeval2025 import (
     document_folds,
     document_stratum,
+    embed_articles_cached,
     fit_models,
     parse_documents,
     role_examples,
@@ -275,6 +276,8 @@ def cross_validate_loaded(
     gold_fine: list[tuple[str, ...]] = []
     per_fold: list[FoldResult] = []
     salience_hits = Counter[str]()
+    fast_coarse: list[list[str]] = []
+    fast_fine: list[list[str]] = []
     other_correct = 0
     for fold in range(folds):
         train = [d for d, f in zip(docs, assignment, strict=True) if f != fold]
@@ -283,7 +286,11 @@ def cross_validate_loaded(
         models, _ = fit_models(train, data.taxonomy, parsed, seed)
 
         test_n = [d for d in test if d.narratives]
-        predictions = models.narratives.predict([d.text for d in test_n])
+        test_texts = [d.text for d in test_n]
+        predictions = models.narratives.predict(test_texts, embed_articles_cached(test_texts))
+        without_embedding = models.narratives.predict(test_texts)
+        fast_coarse.extend(p.narrative_labels for p in without_embedding)
+        fast_fine.extend(p.subnarrative_labels for p in without_embedding)
         domains = {d.id: p.domain for d, p in zip(test_n, predictions, strict=True)}
         other_correct += sum(
             p.is_other == (set(d.narratives) == {OTHER}) for d, p in zip(test_n, predictions, strict=True)
@@ -371,7 +378,11 @@ def cross_validate_loaded(
     tp, fp, fn = salience_hits["tp"], salience_hits["fp"], salience_hits["fn"]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
+    fast_scores = _narrative_scores(gold_docs, fast_coarse, fast_fine)
     diagnostics = {
+        "narratives without the article embedding (fast profile), coarse / fine": (
+            f"{fast_scores['narratives_f1_coarse']:.3f} / {fast_scores['narratives_f1_fine']:.3f}"
+        ),
         "'Other' decided correctly (share of articles)": round(other_correct / max(len(gold_docs), 1), 3),
         "role salience on spaCy entities (precision / recall)": f"{precision:.3f} / {recall:.3f} "
         f"over {salience_hits['candidates']} candidate entities",

@@ -5,7 +5,9 @@ and scikit-learn's stateless text tools, and so that every decision can be
 traced back to the words that drove it.
 
 * :class:`ArticleLabeller` — genre (softmax) and frames (one-vs-rest sigmoids
-  with per-frame thresholds) from word and character TF-IDF of the article.
+  with per-frame thresholds) from word and character TF-IDF of the article; in
+  the default profile the genre also reads a sentence embedding of the article's
+  first paragraphs (:class:`EmbeddedGenreHead`, the one dense exception here).
 * :class:`ParagraphTechniqueModel` — two stages. Stage 1 scores each paragraph
   per technique from its own words and characters, its neighbours' words and
   lexical cue features. Stage 2 re-scores each technique from stage-1 scores of
@@ -51,6 +53,7 @@ from spinlens.features.cues import (
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
 from spinlens.models.tfidf import TfidfEncoder
+from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 from spinlens.nlp.segment import Paragraph, paragraphs
 
 FORMAT_VERSION = 1
@@ -692,6 +695,57 @@ def article_style(text: str) -> np.ndarray:
     )
 
 
+# Relative weights of the embedding and the standardised style ratios in the genre head
+# that reads sentence embeddings.
+GENRE_EMBEDDING_WEIGHT = 3.0
+GENRE_STYLE_WEIGHT = 0.3
+
+
+@dataclass
+class EmbeddedGenreHead:
+    """Genre from the article's mean paragraph embedding and its style ratios (softmax regression).
+
+    Its logits are mixed with the TF-IDF head's: ``(1 - share) * tfidf + share * own + bias``,
+    with ``share`` and ``bias`` tuned together on inner folds.
+    """
+
+    coef: np.ndarray  # (genres, 384 + style ratios)
+    intercept: np.ndarray  # (genres,)
+    style_mean: np.ndarray
+    style_scale: np.ndarray
+    share: float
+    bias: np.ndarray
+
+    def features(self, embeddings: np.ndarray, styles: np.ndarray) -> np.ndarray:
+        scaled = (styles - self.style_mean) / self.style_scale
+        return np.hstack([embeddings * GENRE_EMBEDDING_WEIGHT, scaled * GENRE_STYLE_WEIGHT])
+
+    def decision(self, embeddings: np.ndarray, styles: np.ndarray) -> np.ndarray:
+        return np.asarray(self.features(embeddings, styles) @ self.coef.T + self.intercept)
+
+    def mix(self, tfidf_logits: np.ndarray, embeddings: np.ndarray, styles: np.ndarray) -> np.ndarray:
+        own = self.decision(embeddings, styles)
+        return (1.0 - self.share) * tfidf_logits + self.share * own + self.bias
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        for name in ("coef", "intercept", "style_mean", "style_scale", "bias"):
+            arrays[f"{prefix}.{name}"] = np.asarray(getattr(self, name), dtype=np.float64)
+        return {"share": self.share, "paragraphs": ARTICLE_PARAGRAPHS, "tokens": ARTICLE_TOKENS}
+
+    @classmethod
+    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> EmbeddedGenreHead:
+        if (meta.get("paragraphs"), meta.get("tokens")) != (ARTICLE_PARAGRAPHS, ARTICLE_TOKENS):
+            raise ValueError("the embedding genre head was trained with other embedding settings")
+        return cls(
+            coef=arrays[f"{prefix}.coef"],
+            intercept=arrays[f"{prefix}.intercept"],
+            style_mean=arrays[f"{prefix}.style_mean"],
+            style_scale=arrays[f"{prefix}.style_scale"],
+            share=float(meta["share"]),
+            bias=arrays[f"{prefix}.bias"],
+        )
+
+
 @dataclass
 class ArticleLabeller:
     word: TfidfEncoder
@@ -700,12 +754,25 @@ class ArticleLabeller:
     genre_bias: np.ndarray  # added to genre logits, tuned for macro-F1
     frames: LinearHeads
     frame_thresholds: np.ndarray
+    # Used when the caller has article embeddings (the default profile); the fast profile
+    # and models trained before it existed use the TF-IDF head alone.
+    embedded_genre: EmbeddedGenreHead | None = None
 
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
         style = np.vstack([article_style(t) for t in texts])
         return sparse.hstack(
             [self.word.transform(texts), self.char.transform(texts), sparse.csr_matrix(style)]
         ).tocsr()
+
+    def genre_logits(
+        self, texts: Sequence[str], X: sparse.csr_matrix, embeddings: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Genre logits, with the embedding head mixed in when ``embeddings`` are given and it exists."""
+        logits = self.genre.decision(X)
+        if embeddings is None or self.embedded_genre is None:
+            return np.asarray(logits + self.genre_bias)
+        styles = np.vstack([article_style(t) for t in texts])
+        return self.embedded_genre.mix(logits, embeddings, styles)
 
 
 # ---------------------------------------------------------------------------
@@ -771,12 +838,13 @@ class Semeval2023Models:
 
     # -- article level -------------------------------------------------
     def predict_article_labels(
-        self, texts: Sequence[str]
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
     ) -> list[tuple[str, dict[str, float], list[str], dict[str, float]]]:
+        """Genre and frames of each text; ``embeddings`` (``article_embeddings``) refine the genre."""
         if not texts:
             return []
         X = self.articles.features(texts)
-        genre_probs = softmax(self.articles.genre.decision(X) + self.articles.genre_bias)
+        genre_probs = softmax(self.articles.genre_logits(texts, X, embeddings))
         frame_probs = sigmoid(self.articles.frames.decision(X))
         out = []
         for g, f in zip(genre_probs, frame_probs, strict=True):
@@ -943,7 +1011,7 @@ class Semeval2023Models:
     def save(self, out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         arrays: Arrays = {}
-        config = {
+        config: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "techniques": self.techniques,
             "genres": self.genres,
@@ -963,6 +1031,10 @@ class Semeval2023Models:
             "tagger": self.tagger.save("tagger", arrays),
             "labeller": self.labeller.save("labeller", arrays),
         }
+        if self.articles.embedded_genre is not None:
+            config["articles"]["embedded_genre"] = self.articles.embedded_genre.save(
+                "articles.embedded_genre", arrays
+            )
         arrays["articles.genre_bias"] = self.articles.genre_bias.astype(np.float64)
         arrays["articles.frame_thresholds"] = self.articles.frame_thresholds.astype(np.float64)
         arrays["stage2.thresholds"] = self.stage2.thresholds.astype(np.float64)
@@ -1005,6 +1077,11 @@ class Semeval2023Models:
                 genre_bias=arrays["articles.genre_bias"],
                 frames=LinearHeads.load("articles.frames", a["frames"], arrays),
                 frame_thresholds=arrays["articles.frame_thresholds"],
+                embedded_genre=(
+                    EmbeddedGenreHead.load("articles.embedded_genre", a["embedded_genre"], arrays)
+                    if "embedded_genre" in a
+                    else None
+                ),
             )
             stage1 = ParagraphStage1(
                 word=TfidfEncoder.load("stage1.word", s1["word"], arrays),
@@ -1039,6 +1116,11 @@ class Semeval2023Models:
             (self.tagger.coef.shape, (self.tagger.n_hash,)),
             (len(self.stage2.thresholds), len(self.techniques)),
         ]
+        if self.articles.embedded_genre is not None:
+            from spinlens.nlp.embed import DIMENSIONS
+
+            head = self.articles.embedded_genre
+            checks.append((head.coef.shape, (len(self.genres), DIMENSIONS + len(head.style_mean))))
         for got, expected in checks:
             if got != expected:
                 raise ModelError(

@@ -54,6 +54,7 @@ from spinlens.datasets.semeval2025 import (
 )
 from spinlens.models import tfidf
 from spinlens.models.arrays import sigmoid, softmax
+from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -76,6 +77,9 @@ NARRATIVE_TFIDF: dict[str, Any] = {
     "max_features": 40000,
 }
 NARRATIVE_C = 30.0
+# The embedding heads see 384 dense columns, not a sparse vocabulary: they need far
+# more regularisation than the TF-IDF heads.
+NARRATIVE_EMBEDDED_C = 1.0
 ROLE_TFIDF: dict[str, Any] = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True}
 ROLE_C = 3.0
 SALIENCE_C = 1.0
@@ -301,6 +305,89 @@ class NarrativePrediction:
         return [s for s, _ in self.subnarratives]
 
 
+def fit_dense_heads(
+    X: np.ndarray, Y: np.ndarray, labels: Sequence[str], *, C: float, seed: int
+) -> LinearHeads:
+    """One balanced logistic regression per column of ``Y`` on dense features (lbfgs)."""
+    coef = np.zeros((len(labels), X.shape[1]))
+    intercept = np.zeros(len(labels))
+    for j in range(len(labels)):
+        y = Y[:, j]
+        positives = int(y.sum())
+        if positives in (0, len(y)):
+            intercept[j] = _NEVER if positives == 0 else -_NEVER
+            continue
+        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
+        model.fit(X, y)
+        coef[j] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+    return LinearHeads(list(labels), coef, intercept)
+
+
+@dataclass
+class EmbeddedNarrativeHeads:
+    """ "Other" and narrative heads on the article embedding (``nlp.embed.article_embeddings``).
+
+    Their probabilities are mixed into the TF-IDF heads' with weight ``share``; the
+    mixed scores have their own ``thresholds``. Both were tuned on inner folds.
+    """
+
+    other: LinearHeads
+    narratives: LinearHeads
+    share: float
+    thresholds: NarrativeThresholds
+
+    @classmethod
+    def fit(
+        cls,
+        embeddings: np.ndarray,
+        y_other: np.ndarray,
+        Y_narratives: np.ndarray,
+        labels: Sequence[str],
+        seed: int,
+    ) -> EmbeddedNarrativeHeads:
+        return cls(
+            other=fit_dense_heads(embeddings, y_other, [OTHER], C=NARRATIVE_EMBEDDED_C, seed=seed),
+            narratives=fit_dense_heads(embeddings, Y_narratives, labels, C=NARRATIVE_EMBEDDED_C, seed=seed),
+            share=0.0,
+            thresholds=NarrativeThresholds(),
+        )
+
+    def mix(
+        self, scores: NarrativeScores, embeddings: np.ndarray, share: float | None = None
+    ) -> NarrativeScores:
+        w = self.share if share is None else share
+        return NarrativeScores(
+            other=(1.0 - w) * scores.other + w * self.other.probabilities(embeddings)[:, 0],
+            climate=scores.climate,
+            narratives=(1.0 - w) * scores.narratives + w * self.narratives.probabilities(embeddings),
+            subnarratives=scores.subnarratives,
+        )
+
+    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
+        return {
+            "other": self.other.save(f"{prefix}.other", arrays),
+            "narratives": self.narratives.save(f"{prefix}.narratives", arrays),
+            "share": self.share,
+            "thresholds": self.thresholds.to_dict(),
+            "paragraphs": ARTICLE_PARAGRAPHS,
+            "tokens": ARTICLE_TOKENS,
+        }
+
+    @classmethod
+    def load(
+        cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
+    ) -> EmbeddedNarrativeHeads:
+        if (meta.get("paragraphs"), meta.get("tokens")) != (ARTICLE_PARAGRAPHS, ARTICLE_TOKENS):
+            raise ModelError("the narrative embedding heads were trained with other embedding settings")
+        return cls(
+            other=LinearHeads.load(f"{prefix}.other", meta["other"], arrays),
+            narratives=LinearHeads.load(f"{prefix}.narratives", meta["narratives"], arrays),
+            share=float(meta["share"]),
+            thresholds=NarrativeThresholds(**meta["thresholds"]),
+        )
+
+
 @dataclass
 class NarrativeModel:
     encoder: TfidfEncoder
@@ -311,6 +398,9 @@ class NarrativeModel:
     domains: dict[str, str]  # narrative -> domain
     parents: dict[str, str]  # sub-narrative -> narrative
     thresholds: NarrativeThresholds = field(default_factory=NarrativeThresholds)
+    # Used when the caller passes article embeddings (the default profile); the fast
+    # profile and models trained before it existed use the TF-IDF heads alone.
+    embedded: EmbeddedNarrativeHeads | None = None
 
     @classmethod
     def fit(
@@ -352,18 +442,31 @@ class NarrativeModel:
             thresholds=thresholds or NarrativeThresholds(),
         )
 
-    def scores(self, texts: Sequence[str]) -> NarrativeScores:
+    def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> NarrativeScores:
+        """Every head's probability; ``embeddings`` mix in the embedding heads where the model has them."""
         X = self.encoder.transform(texts)
-        return NarrativeScores(
+        scores = NarrativeScores(
             other=self.other.probabilities(X)[:, 0],
             climate=self.climate.probabilities(X)[:, 0],
             narratives=self.narratives.probabilities(X),
             subnarratives=self.subnarratives.probabilities(X),
         )
+        if embeddings is None or self.embedded is None:
+            return scores
+        return self.embedded.mix(scores, embeddings)
 
-    def predict(self, texts: Sequence[str]) -> list[NarrativePrediction]:
-        scores = self.scores(texts)
-        return [self.decide(scores, i, self.thresholds) for i in range(len(texts))]
+    def thresholds_for(self, embeddings: np.ndarray | None) -> NarrativeThresholds:
+        """The thresholds tuned for the scores :meth:`scores` gives with these ``embeddings``."""
+        if embeddings is None or self.embedded is None:
+            return self.thresholds
+        return self.embedded.thresholds
+
+    def predict(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> list[NarrativePrediction]:
+        scores = self.scores(texts, embeddings)
+        thresholds = self.thresholds_for(embeddings)
+        return [self.decide(scores, i, thresholds) for i in range(len(texts))]
 
     def decide(self, scores: NarrativeScores, i: int, thresholds: NarrativeThresholds) -> NarrativePrediction:
         p_other = float(scores.other[i])
@@ -429,6 +532,11 @@ class NarrativeModel:
             "domains": self.domains,
             "parents": self.parents,
             "thresholds": self.thresholds.to_dict(),
+            **(
+                {}
+                if self.embedded is None
+                else {"embedded": self.embedded.save(f"{prefix}.embedded", arrays)}
+            ),
         }
 
     @classmethod
@@ -442,6 +550,11 @@ class NarrativeModel:
             domains=dict(meta["domains"]),
             parents=dict(meta["parents"]),
             thresholds=NarrativeThresholds(**meta["thresholds"]),
+            embedded=(
+                EmbeddedNarrativeHeads.load(f"{prefix}.embedded", meta["embedded"], arrays)
+                if "embedded" in meta
+                else None
+            ),
         )
 
 

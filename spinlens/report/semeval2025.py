@@ -21,6 +21,7 @@ from spinlens.models.semeval2025 import (
     mention_features,
     mention_sentence,
 )
+from spinlens.nlp.embed import article_embeddings
 
 SUBTASK1_FILE = "subtask-1-annotations.txt"
 SUBTASK2_FILE = "subtask-2-annotations.txt"
@@ -68,7 +69,8 @@ def write_semeval2025_predictions(
             )
 
     names = list(texts)
-    predictions = models.narratives.predict([texts[n] for n in names])
+    batch = [texts[n] for n in names]
+    predictions = models.narratives.predict(batch, article_embeddings(batch) if batch else None)
     domains = {n: p.domain for n, p in zip(names, predictions, strict=True)}
 
     out_dir = Path(out_dir)

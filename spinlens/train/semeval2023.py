@@ -28,6 +28,7 @@ from spinlens.models.semeval2023 import (
     ARTICLE_CHAR_PARAMS,
     ARTICLE_WORD_PARAMS,
     ArticleLabeller,
+    EmbeddedGenreHead,
     LinearHeads,
     ParagraphStage1,
     ParagraphStage2,
@@ -36,6 +37,7 @@ from spinlens.models.semeval2023 import (
     SpanTagger,
     TfidfEncoder,
     TokenizedArticle,
+    article_style,
     decode_runs,
     fit_binary_heads,
     meta_features,
@@ -48,6 +50,7 @@ from spinlens.models.semeval2023 import (
     stage2_columns,
     token_targets,
 )
+from spinlens.nlp.embed import article_embeddings
 from spinlens.nlp.segment import Paragraph, paragraphs
 
 Progress = Callable[[str], None] | None
@@ -58,6 +61,9 @@ STAGE2_C = 0.1
 TAGGER_C = 0.15
 LABELLER_C = 2.0
 GENRE_C = 4.0
+GENRE_EMBEDDED_C = 3.0
+# Weights of the embedding head against the TF-IDF head tried on the inner folds.
+GENRE_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 FRAMES_C = 4.0
 
 
@@ -381,6 +387,60 @@ def tune_genre_bias(gold: Sequence[int], logits: np.ndarray) -> np.ndarray:
     return bias
 
 
+_ARTICLE_EMBEDDINGS: dict[str, np.ndarray] = {}
+
+
+def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
+    """Cross-validation embeds the same articles in every fold: remember them (keyed by text)."""
+    missing = sorted({t for t in texts if t not in _ARTICLE_EMBEDDINGS})
+    if missing:
+        _ARTICLE_EMBEDDINGS.update(zip(missing, article_embeddings(missing), strict=True))
+    return np.array([_ARTICLE_EMBEDDINGS[t] for t in texts]).reshape(len(texts), -1)
+
+
+def fit_embedded_genre(
+    embeddings: np.ndarray, styles: np.ndarray, y: Sequence[str], seed: int
+) -> EmbeddedGenreHead | None:
+    """A softmax regression over genres on embeddings and standardised style ratios (None with one genre)."""
+    from sklearn.linear_model import LogisticRegression
+
+    present = sorted(set(y))
+    if len(present) < 2:
+        return None
+    mean = styles.mean(axis=0)
+    scale = np.where(styles.std(axis=0) > 1e-9, styles.std(axis=0), 1.0)
+    head = EmbeddedGenreHead(np.zeros(0), np.zeros(0), mean, scale, 1.0, np.zeros(len(GENRES)))
+    clf = LogisticRegression(C=GENRE_EMBEDDED_C, class_weight="balanced", max_iter=5000, random_state=seed)
+    clf.fit(head.features(embeddings, styles), list(y))
+    coef = np.zeros((len(GENRES), clf.coef_.shape[1]))
+    # A genre absent from the training articles can never win.
+    intercept = np.full(len(GENRES), -30.0)
+    rows = list(clf.classes_)
+    if len(rows) == 2:  # scikit-learn keeps one row for two classes: the second's log-odds
+        coef[GENRES.index(rows[1])], intercept[GENRES.index(rows[1])] = clf.coef_[0], clf.intercept_[0]
+        intercept[GENRES.index(rows[0])] = 0.0
+    else:
+        for k, genre in enumerate(rows):
+            coef[GENRES.index(genre)], intercept[GENRES.index(genre)] = clf.coef_[k], clf.intercept_[k]
+    head.coef, head.intercept = coef, intercept
+    return head
+
+
+def tune_genre_mix(
+    gold: Sequence[int], tfidf_logits: np.ndarray, embedded_logits: np.ndarray
+) -> tuple[float, np.ndarray, float]:
+    """The embedding head's share and the offsets that maximise macro-F1: ``(share, bias, macro-F1)``."""
+    best: tuple[float, np.ndarray, float] | None = None
+    for share in GENRE_SHARES:
+        mixed = (1.0 - share) * tfidf_logits + share * embedded_logits
+        bias = tune_genre_bias(gold, mixed)
+        score = _macro_f1(gold, list(np.argmax(mixed + bias, axis=1)), mixed.shape[1])
+        if best is None or score > best[2] + 1e-9:
+            best = (share, bias, score)
+    assert best is not None
+    return best
+
+
 def fit_article_labeller(
     genre_articles: Sequence[Semeval2023Article],
     frame_articles: Sequence[Semeval2023Article],
@@ -420,6 +480,11 @@ def fit_article_labeller(
     g_fold = article_folds([a.id for a in genre_articles], INNER_FOLDS, seed)
     f_fold = article_folds([a.id for a in frame_articles], INNER_FOLDS, seed)
     g_logits = np.zeros((len(genre_articles), len(GENRES)))
+    _say(progress, "sentence embeddings of the articles for the genre")
+    g_embeddings = embed_articles_cached([a.text for a in genre_articles])
+    g_styles = np.vstack([article_style(a.text) for a in genre_articles])
+    g_names = [a.genre or "" for a in genre_articles]
+    g_embedded_logits = np.zeros((len(genre_articles), len(GENRES)))
     f_probs = np.zeros((len(frame_articles), len(FRAMES)))
     all_ids_fold = dict(zip([a.id for a in genre_articles], g_fold, strict=True))
     all_ids_fold.update(zip([a.id for a in frame_articles], f_fold, strict=True))
@@ -435,12 +500,19 @@ def fit_article_labeller(
             g_logits[g_held] = labeller.genre.decision(
                 labeller.features([genre_articles[i].text for i in g_held])
             )
+            g_rest = [i for i, f in enumerate(g_fold) if f != fold]
+            inner_head = fit_embedded_genre(
+                g_embeddings[g_rest], g_styles[g_rest], [g_names[i] for i in g_rest], seed
+            )
+            if inner_head is not None:
+                g_embedded_logits[g_held] = inner_head.decision(g_embeddings[g_held], g_styles[g_held])
         if f_held:
             f_probs[f_held] = sigmoid(
                 labeller.frames.decision(labeller.features([frame_articles[i].text for i in f_held]))
             )
     gold_genres = [GENRES.index(a.genre or "") for a in genre_articles]
     bias = tune_genre_bias(gold_genres, g_logits)
+    share, mixed_bias, mixed_f1 = tune_genre_mix(gold_genres, g_logits, g_embedded_logits)
     Yf = np.array([[f in (a.frames or ()) for f in FRAMES] for a in frame_articles], dtype=np.int8)
     frame_thresholds = tune_thresholds(Yf, f_probs)
 
@@ -448,8 +520,13 @@ def fit_article_labeller(
     fit_heads(labeller, genre_articles, frame_articles)
     labeller.genre_bias = bias
     labeller.frame_thresholds = frame_thresholds
+    labeller.embedded_genre = fit_embedded_genre(g_embeddings, g_styles, g_names, seed)
+    if labeller.embedded_genre is not None:
+        labeller.embedded_genre.share, labeller.embedded_genre.bias = share, mixed_bias
     inner = {
-        "genre_macro_f1": _macro_f1(gold_genres, list(np.argmax(g_logits + bias, axis=1)), len(GENRES)),
+        "genre_macro_f1_tfidf": _macro_f1(gold_genres, list(np.argmax(g_logits + bias, axis=1)), len(GENRES)),
+        "genre_macro_f1": mixed_f1,
+        "genre_embedding_share": share,
         "frames_micro_f1": micro_f1(Yf, f_probs >= frame_thresholds),
     }
     return labeller, inner
@@ -531,6 +608,16 @@ def train(
         "thresholds": {
             "frames": dict(zip(FRAMES, map(float, models.articles.frame_thresholds), strict=True)),
             "genre_bias": dict(zip(GENRES, map(float, models.articles.genre_bias), strict=True)),
+            **(
+                {
+                    "genre_embedding_share": models.articles.embedded_genre.share,
+                    "genre_bias_with_embedding": dict(
+                        zip(GENRES, map(float, models.articles.embedded_genre.bias), strict=True)
+                    ),
+                }
+                if models.articles.embedded_genre is not None
+                else {}
+            ),
             "paragraph_techniques": dict(zip(TECHNIQUES, map(float, models.stage2.thresholds), strict=True)),
             "span_decoding": {"low": models.tagger.low, "high": models.tagger.high},
         },

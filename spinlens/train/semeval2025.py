@@ -24,6 +24,7 @@ from spinlens.models.semeval2025 import (
     SALIENCE_C,
     SPACY_ENTITY_TYPES,
     DenseLogistic,
+    EmbeddedNarrativeHeads,
     NarrativeModel,
     NarrativeScores,
     NarrativeThresholds,
@@ -103,28 +104,83 @@ def _fit_narratives_plain(
     )
 
 
+# Weights of the embedding heads against the TF-IDF heads tried on the inner folds.
+NARRATIVE_SHARES = (0.0, 0.2, 0.35, 0.5)
+
+_ARTICLE_EMBEDDINGS: dict[str, np.ndarray] = {}
+
+
+def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
+    """Cross-validation embeds the same articles in every fold: remember them (keyed by text)."""
+    from spinlens.nlp.embed import DIMENSIONS, article_embeddings
+
+    missing = sorted({t for t in texts if t not in _ARTICLE_EMBEDDINGS})
+    if missing:
+        _ARTICLE_EMBEDDINGS.update(zip(missing, article_embeddings(missing), strict=True))
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.array([_ARTICLE_EMBEDDINGS[t] for t in texts])
+
+
+def _fit_embedded_heads(
+    docs: Sequence[Semeval2025Document], embeddings: np.ndarray, labels: Sequence[str], seed: int
+) -> EmbeddedNarrativeHeads:
+    y_other = np.array([[set(d.narratives) == {OTHER}] for d in docs], dtype=int)
+    Y = np.array([[label in d.narratives for label in labels] for d in docs], dtype=int).reshape(
+        len(docs), len(labels)
+    )
+    return EmbeddedNarrativeHeads.fit(embeddings, y_other, Y, labels, seed)
+
+
 def fit_narrative_model(
     docs: Sequence[Semeval2025Document], taxonomy: Taxonomy, seed: int, progress: Progress = None
 ) -> tuple[NarrativeModel, dict[str, Any]]:
-    """Fit on ``docs``, with thresholds tuned on out-of-fold scores of ``docs`` themselves."""
+    """Fit on ``docs``, with thresholds and the embedding heads' share tuned on out-of-fold scores of
+    ``docs`` themselves."""
     docs = [d for d in docs if d.narratives]
     if len(docs) < 2 * INNER_FOLDS:
         raise DataError(f"need at least {2 * INNER_FOLDS} articles with narrative labels, got {len(docs)}")
     assignment = document_folds([document_stratum(d) for d in docs], INNER_FOLDS, seed)
     probe = _fit_narratives_plain(docs[:2], taxonomy, seed)  # only for the label layout
-    oof = NarrativeScores.empty(len(docs), len(probe.narratives.labels), len(probe.subnarratives.labels))
+    labels = probe.narratives.labels
+    _say(progress, "narratives: article embeddings")
+    embeddings = embed_articles_cached([d.text for d in docs])
+    oof = NarrativeScores.empty(len(docs), len(labels), len(probe.subnarratives.labels))
+    oof_embedded_other = np.zeros(len(docs))
+    oof_embedded = np.zeros((len(docs), len(labels)))
     for fold in range(INNER_FOLDS):
         _say(progress, f"narratives: inner fold {fold + 1}/{INNER_FOLDS}")
         train_rows = [i for i, f in enumerate(assignment) if f != fold]
         test_rows = [i for i, f in enumerate(assignment) if f == fold]
         model = _fit_narratives_plain([docs[i] for i in train_rows], taxonomy, seed)
         oof.put(test_rows, model.scores([docs[i].text for i in test_rows]))
-    _say(progress, "narratives: tuning thresholds")
-    thresholds, inner_f1 = tune_thresholds(
-        probe, oof, [d.narratives for d in docs], [d.subnarratives for d in docs]
-    )
+        heads = _fit_embedded_heads([docs[i] for i in train_rows], embeddings[train_rows], labels, seed)
+        oof_embedded_other[test_rows] = heads.other.probabilities(embeddings[test_rows])[:, 0]
+        oof_embedded[test_rows] = heads.narratives.probabilities(embeddings[test_rows])
+    _say(progress, "narratives: tuning thresholds and the embedding share")
+    gold_n, gold_s = [d.narratives for d in docs], [d.subnarratives for d in docs]
+    tuned: dict[float, tuple[NarrativeThresholds, float]] = {}
+    for share in NARRATIVE_SHARES:
+        mixed = NarrativeScores(
+            other=(1.0 - share) * oof.other + share * oof_embedded_other,
+            climate=oof.climate,
+            narratives=(1.0 - share) * oof.narratives + share * oof_embedded,
+            subnarratives=oof.subnarratives,
+        )
+        tuned[share] = tune_thresholds(probe, mixed, gold_n, gold_s)
+    # Ties go to the smaller share (the first tried).
+    best_share = max(NARRATIVE_SHARES, key=lambda w: (round(tuned[w][1], 9), -w))
+    thresholds, inner_f1 = tuned[0.0]
     model = _fit_narratives_plain(docs, taxonomy, seed, thresholds)
-    return model, {"inner_cv_mean_samples_f1": round(inner_f1, 4), "thresholds": thresholds.to_dict()}
+    model.embedded = _fit_embedded_heads(docs, embeddings, labels, seed)
+    model.embedded.share, model.embedded.thresholds = best_share, tuned[best_share][0]
+    return model, {
+        "inner_cv_mean_samples_f1": round(inner_f1, 4),
+        "thresholds": thresholds.to_dict(),
+        "inner_cv_mean_samples_f1_with_embedding": round(tuned[best_share][1], 4),
+        "embedding_share": best_share,
+        "thresholds_with_embedding": tuned[best_share][0].to_dict(),
+    }
 
 
 # ---------------------------------------------------------------------------
