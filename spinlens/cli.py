@@ -289,6 +289,13 @@ def evaluate_techniques_encoder(
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
     epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep each fold's fine-tuned weights in this folder and reuse them on the next run "
+            "(then a fold takes minutes: only export, tuning and prediction run again)."
+        ),
+    ] = None,
 ) -> None:
     """Cross-validate the fine-tuned technique encoder beside the linear models (needs PyTorch)."""
     from spinlens.evaluate.technique_encoder import cross_validate_encoder
@@ -304,6 +311,7 @@ def evaluate_techniques_encoder(
         folds_to_run=[f - 1 for f in fold] if fold else None,
         settings=FineTuneSettings(epochs=epochs),
         progress=say,
+        checkpoints=checkpoints,
     )
     typer.echo(report.table())
     if json_out:

@@ -175,6 +175,11 @@ def test_training_is_deterministic_and_learns_the_invented_labels(
     assert scores["spinlens"]["narratives_f1_coarse"] > 0.8
     assert scores["spinlens"]["narratives_f1_coarse"] > scores["trivial"]["narratives_f1_coarse"] + 0.2
     assert scores["spinlens"]["roles_main_accuracy"] > scores["trivial"]["roles_main_accuracy"]
+    # Per-label figures: every held-out mention counted once among the main roles, narratives by article.
+    per_label = card["metrics"]["per_label"]
+    assert sum(row["support"] for row in per_label["main_roles"].values()) == card["metrics"]["mentions"]
+    assert per_label["narratives"][PUPPET]["support"] > 0
+    assert 0.0 <= per_label["narratives"][PUPPET]["f1"] <= 1.0
 
 
 def test_trained_models_predict_unseen_invented_articles(trained: Path) -> None:

@@ -164,3 +164,42 @@ def test_linear_word_scores_mix_into_the_word_pieces_they_cover() -> None:
     assert np.allclose(mixed.token_probs[0][:, 1], [0.65, 0.15, 0.4])
     assert np.allclose(mixed.token_probs[0][:, 0], probs[:, 0]), "technique columns stay the encoder's"
     assert np.allclose(probs[:, 1], [0.4, 0.2, 0.8]), "the input is not modified"
+
+
+def test_fallback_keeps_linear_spans_only_in_paragraphs_without_encoder_spans() -> None:
+    from spinlens.models.semeval2023 import SpanPrediction
+    from spinlens.models.technique_encoder import fallback_spans
+
+    text = "Title\n\nFirst paragraph with words.\n\nSecond paragraph with words.\n"
+    paras = paragraphs(text)
+    first, second = text.index("First"), text.index("Second")
+    spans = [
+        SpanPrediction("Loaded_Language", first, first + 5, 0.6, 0.7),
+        SpanPrediction("Doubt", second, second + 6, 0.5, 0.6),
+    ]
+    assert [s.technique for s in fallback_spans(paras, {1}, spans)] == ["Doubt"]
+    assert fallback_spans(paras, {1, 2}, spans) == []
+    assert len(fallback_spans(paras, set(), spans)) == 2
+
+
+def test_the_linear_fallback_is_read_from_the_config_and_applied(tmp_path: Path) -> None:
+    from spinlens.models.store import load_semeval2023
+    from spinlens.models.technique_encoder import EncoderWithLinear
+
+    folder = tmp_path / "fallback"
+    shutil.copytree(DEFAULT_DIR, folder)
+    config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    # Spans the encoder can never reach: every span then comes from the linear models.
+    config.update({"span_low": 2.0, "span_high": 2.0, "span_linear_fallback": True})
+    (folder / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    linear = load_semeval2023()
+    with_fallback = EncoderWithLinear(TechniqueEncoder(folder), linear).predict_techniques(CHARGED)
+    assert TechniqueEncoder(folder).config.span_linear_fallback is True
+    linear_spans = linear.predict_techniques(CHARGED).spans
+    assert linear_spans, "the linear tagger marks the charged paragraph"
+    assert [(s.start, s.end, s.technique) for s in with_fallback.spans] == [
+        (s.start, s.end, s.technique) for s in linear_spans
+    ]
+    config["span_linear_fallback"] = False
+    (folder / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    assert EncoderWithLinear(TechniqueEncoder(folder), linear).predict_techniques(CHARGED).spans == []

@@ -37,6 +37,7 @@ from spinlens.datasets.semeval2025 import (
     Semeval2025Document,
     load_semeval2025,
 )
+from spinlens.evaluate.metrics import multilabel_scores, single_label_scores
 from spinlens.models.semeval2025 import samples_f1
 from spinlens.train.semeval2025 import (
     document_folds,
@@ -87,6 +88,8 @@ class Semeval2025Report:
     scores: dict[str, dict[str, float]]  # pooled over all evaluated documents / mentions
     per_fold: list[FoldResult]
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    # spinlens's pooled figures per label: "narratives", "main_roles", "fine_roles" -> label -> P/R/F1/support
+    per_label: dict[str, dict[str, dict[str, float | int]]] = field(default_factory=dict)
 
     def spread(self, system: str, metric: str) -> float:
         values = [f.scores[system][metric] for f in self.per_fold if metric in f.scores[system]]
@@ -112,6 +115,7 @@ class Semeval2025Report:
                 for f in self.per_fold
             ],
             "diagnostics": self.diagnostics,
+            "per_label": self.per_label,
         }
 
     def format_table(self) -> str:
@@ -131,6 +135,23 @@ class Semeval2025Report:
         lines.append("± is the standard deviation over folds; figures are pooled over all held-out items.")
         for key, value in self.diagnostics.items():
             lines.append(f"{key}: {value}")
+        titles = {
+            "narratives": "Narrative (spinlens, per article)",
+            "main_roles": "Main role (spinlens, per mention)",
+            "fine_roles": "Fine role (spinlens, per mention)",
+        }
+        for group, title in titles.items():
+            rows = self.per_label.get(group)
+            if not rows:
+                continue
+            lines += [
+                "",
+                f"| {title:<62} |      P |      R |     F1 | support |",
+                f"|{'-' * 64}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 9}|",
+            ]
+            for label, prf in sorted(rows.items(), key=lambda kv: (-int(kv[1]["support"]), kv[0])):
+                figures = " | ".join(f"{prf[key]:>6.3f}" for key in ("precision", "recall", "f1"))
+                lines.append(f"| {label[:62]:<62} | {figures} | {prf['support']:>7} |")
         return "\n".join(lines)
 
 
@@ -387,6 +408,18 @@ def cross_validate_loaded(
         "role salience on spaCy entities (precision / recall)": f"{precision:.3f} / {recall:.3f} "
         f"over {salience_hits['candidates']} candidate entities",
     }
+    ours = pooled["spinlens"]
+    narrative_labels = sorted(
+        {n for d in gold_docs for n in d.narratives} | {n for p in ours["coarse"] for n in p}
+    )
+    role_labels = sorted(
+        {r for roles in gold_fine for r in roles} | {r for p in ours["fine_roles"] for r in p}
+    )
+    per_label = {
+        "narratives": multilabel_scores([d.narratives for d in gold_docs], ours["coarse"], narrative_labels),
+        "main_roles": single_label_scores(gold_main, ours["main"], sorted(FINE_ROLES_BY_MAIN)),
+        "fine_roles": multilabel_scores(gold_fine, ours["fine_roles"], role_labels),
+    }
     return Semeval2025Report(
         folds=folds,
         seed=seed,
@@ -396,4 +429,8 @@ def cross_validate_loaded(
         scores=scores,
         per_fold=per_fold,
         diagnostics=diagnostics,
+        per_label={
+            group: {label: prf.to_dict() for label, prf in label_scores.per_label.items()}
+            for group, label_scores in per_label.items()
+        },
     )

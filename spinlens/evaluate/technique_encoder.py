@@ -136,7 +136,14 @@ def cross_validate_encoder(
     folds_to_run: Sequence[int] | None = None,
     settings: Any = None,
     progress: Progress = None,
+    checkpoints: Path | None = None,
 ) -> EncoderReport:
+    """k-fold cross-validation of the default profile's technique model against the linear models.
+
+    ``checkpoints``: a folder for each fold's fine-tuned weights, named by fold, fold
+    count, seed and epochs; a weights file already there is reused instead of
+    fine-tuning again, so decoding and tuning changes can be measured in minutes.
+    """
     from spinlens.train.semeval2023 import article_folds, fit_models
     from spinlens.train.technique_encoder import FineTuneSettings, fit
 
@@ -166,8 +173,13 @@ def cross_validate_encoder(
         say(f"fine-tuning on {len(train)} articles, testing on {len(held)}")
         say("linear models")
         linear = fit_models(train, seed=seed)
+        checkpoint = None
+        if checkpoints is not None:
+            Path(checkpoints).mkdir(parents=True, exist_ok=True)
+            name = f"fold{fold + 1}-of{folds}-seed{seed}-epochs{settings.epochs}.pt"
+            checkpoint = Path(checkpoints) / name
         with tempfile.TemporaryDirectory() as tmp:
-            fit(train, Path(tmp), settings, seed, say)
+            fit(train, Path(tmp), settings, seed, say, checkpoint)
             # As analyze runs it: the encoder mixed with the linear models fitted on the same articles.
             model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear)
             t0 = time.perf_counter()

@@ -23,6 +23,7 @@ weight, span thresholds) is in ``config.json`` beside the model.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -124,6 +125,8 @@ class EncoderConfig:
     span_label_encoder_share: float = 1.0  # weight of the span's own tokens against its paragraph
     span_linear_share: float = 0.0  # weight of the linear span tagger in each word piece's "inside" score
     span_label_linear_share: float = 0.0  # weight of the linear span labeller in naming a span's technique
+    # Keep the linear models' spans in paragraphs where the encoder marks none (chosen on validation).
+    span_linear_fallback: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EncoderConfig:
@@ -143,6 +146,7 @@ class EncoderConfig:
             span_label_encoder_share=float(data.get("span_label_encoder_share", 1.0)),
             span_linear_share=float(data.get("span_linear_share", 0.0)),
             span_label_linear_share=float(data.get("span_label_linear_share", 0.0)),
+            span_linear_fallback=bool(data.get("span_linear_fallback", False)),
         )
         if len(config.thresholds) != len(config.labels):
             raise ModelError("technique encoder config: one threshold per label is required")
@@ -161,6 +165,7 @@ class EncoderConfig:
             "span_label_encoder_share": self.span_label_encoder_share,
             "span_linear_share": self.span_linear_share,
             "span_label_linear_share": self.span_label_linear_share,
+            "span_linear_fallback": self.span_linear_fallback,
         }
 
 
@@ -335,6 +340,9 @@ class TechniqueEncoder:
                     evidence=_strongest_words(text, chunk.offsets[first : last + 1], token_scores, 3),
                 )
             )
+        if linear is not None and config.span_linear_fallback:
+            covered = {encoded.chunks[c].paragraph for c, *_ in runs}
+            spans.extend(fallback_spans(paras, covered, linear.spans))
         return TechniqueOutput(para_preds, spans)
 
     @staticmethod
@@ -348,6 +356,23 @@ class TechniqueEncoder:
         if not offsets:
             return []
         return _strongest_words(text, offsets, np.concatenate(scores), 3)
+
+
+def fallback_spans(
+    paras: Sequence[Paragraph], covered: set[int], linear_spans: Sequence[SpanPrediction]
+) -> list[SpanPrediction]:
+    """The linear models' spans that lie in paragraphs (indices into ``paras``) not in ``covered``.
+
+    The encoder is confident on text like its training articles and shy on other
+    registers (translated or unusual prose), where the linear tagger still marks words.
+    """
+    starts = [p.start for p in paras]
+    kept = []
+    for span in linear_spans:
+        index = bisect.bisect_right(starts, span.start) - 1
+        if index >= 0 and span.start < paras[index].end and index not in covered:
+            kept.append(span)
+    return kept
 
 
 def linear_matrix(output: TechniqueOutput, labels: list[str]) -> np.ndarray:
@@ -407,7 +432,7 @@ class EncoderWithLinear:
         paras = paragraphs(text) if paras is None else paras
         linear = None
         config = self.encoder.config
-        if config.encoder_share < 1.0 or config.span_linear_share > 0.0:
+        if config.encoder_share < 1.0 or config.span_linear_share > 0.0 or config.span_linear_fallback:
             linear = self.linear.predict_techniques(text, paras)
 
         def name_spans(spans: Sequence[tuple[int, int]], para_probs: np.ndarray) -> np.ndarray:
