@@ -550,8 +550,14 @@ def tune_config(
         "validation_paragraph_micro_f1": round(best[0], 4),
         "validation_span_any_f1": round(final_spans["span_any_f1"], 4),
         "validation_span_technique_f1": round(final_spans["span_technique_f1"], 4),
-        "validation_span_any_f1_without_fallback": round(plain["span_any_f1"], 4),
-        "validation_span_technique_f1_without_fallback": round(plain["span_technique_f1"], 4),
+        **(
+            {
+                "validation_span_any_f1_with_linear_fallback": round(fallback["span_any_f1"], 4),
+                "validation_span_technique_f1_with_linear_fallback": round(fallback["span_technique_f1"], 4),
+            }
+            if fallback is not None
+            else {}
+        ),
     }
 
 
