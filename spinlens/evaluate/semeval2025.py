@@ -39,10 +39,10 @@ from spinlens.datasets.semeval2025 import (
 )
 from spinlens.evaluate.metrics import multilabel_scores, single_label_scores
 from spinlens.models.semeval2025 import samples_f1
+from spinlens.train.embedding_cache import embed_articles_cached
 from spinlens.train.semeval2025 import (
     document_folds,
     document_stratum,
-    embed_articles_cached,
     fit_models,
     parse_documents,
     role_examples,

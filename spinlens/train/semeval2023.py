@@ -50,8 +50,8 @@ from spinlens.models.semeval2023 import (
     stage2_columns,
     token_targets,
 )
-from spinlens.nlp.embed import article_embeddings
 from spinlens.nlp.segment import Paragraph, paragraphs
+from spinlens.train.embedding_cache import embed_articles_cached
 
 Progress = Callable[[str], None] | None
 
@@ -385,17 +385,6 @@ def tune_genre_bias(gold: Sequence[int], logits: np.ndarray) -> np.ndarray:
                 if score > best + 1e-9:
                     best, bias = score, trial
     return bias
-
-
-_ARTICLE_EMBEDDINGS: dict[str, np.ndarray] = {}
-
-
-def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
-    """Cross-validation embeds the same articles in every fold: remember them (keyed by text)."""
-    missing = sorted({t for t in texts if t not in _ARTICLE_EMBEDDINGS})
-    if missing:
-        _ARTICLE_EMBEDDINGS.update(zip(missing, article_embeddings(missing), strict=True))
-    return np.array([_ARTICLE_EMBEDDINGS[t] for t in texts]).reshape(len(texts), -1)
 
 
 def fit_embedded_genre(

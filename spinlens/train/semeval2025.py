@@ -36,6 +36,7 @@ from spinlens.models.semeval2025 import (
     salience_features,
     tune_thresholds,
 )
+from spinlens.train.embedding_cache import embed_articles_cached, embed_sentences_cached
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -106,20 +107,6 @@ def _fit_narratives_plain(
 
 # Weights of the embedding heads against the TF-IDF heads tried on the inner folds.
 NARRATIVE_SHARES = (0.0, 0.2, 0.35, 0.5)
-
-_ARTICLE_EMBEDDINGS: dict[str, np.ndarray] = {}
-
-
-def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
-    """Cross-validation embeds the same articles in every fold: remember them (keyed by text)."""
-    from spinlens.nlp.embed import DIMENSIONS, article_embeddings
-
-    missing = sorted({t for t in texts if t not in _ARTICLE_EMBEDDINGS})
-    if missing:
-        _ARTICLE_EMBEDDINGS.update(zip(missing, article_embeddings(missing), strict=True))
-    if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return np.array([_ARTICLE_EMBEDDINGS[t] for t in texts])
 
 
 def _fit_embedded_heads(
@@ -209,22 +196,7 @@ class RoleExamples:
 
     def embeddings(self) -> np.ndarray:
         """MiniLM embeddings of the mentions' sentences (each sentence embedded once per process)."""
-        return embed_cached(self.sentences)
-
-
-_EMBEDDINGS: dict[str, np.ndarray] = {}
-
-
-def embed_cached(sentences: Sequence[str]) -> np.ndarray:
-    """Cross-validation embeds the same sentences in every fold: remember them."""
-    from spinlens.nlp.embed import DIMENSIONS, embed
-
-    missing = sorted({s for s in sentences if s not in _EMBEDDINGS})
-    if missing:
-        _EMBEDDINGS.update(zip(missing, embed(missing), strict=True))
-    if not sentences:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return np.array([_EMBEDDINGS[s] for s in sentences])
+        return embed_sentences_cached(self.sentences)
 
 
 def role_examples(
