@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, ClassVar
 from spinlens.analysers.base import Context, article_embedding
 from spinlens.datasets.semeval2025 import DOMAIN_PREFIX, OTHER
 from spinlens.models import card_digest
-from spinlens.models.semeval2025 import NarrativeModel, TextPiece, split_sentences
+from spinlens.models.semeval2025 import (
+    NarrativeModel,
+    NarrativeScores,
+    NarrativeThresholds,
+    TextPiece,
+    split_sentences,
+)
 
 if TYPE_CHECKING:
     from spinlens.models.semeval2025 import Semeval2025Models
@@ -38,6 +44,17 @@ def quote(text: str, limit: int = _QUOTE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def narrative_scores(
+    ctx: Context, model: NarrativeModel, embed: bool
+) -> tuple[NarrativeScores, NarrativeThresholds]:
+    """The model's scores for this article and the thresholds that go with them, computed once per
+    article: the narrative and role analysers both decide from them."""
+    embeddings = article_embedding(ctx) if embed and model.embedded is not None else None
+    key = f"narrative_scores:{id(model)}:{embeddings is not None}"
+    scores = ctx.memo(key, lambda: model.scores([ctx.analysis.article.text], embeddings))
+    return scores, model.thresholds_for(embeddings)
+
+
 class NarrativeAnalyser:
     name: ClassVar[str] = NAME
     version: ClassVar[int] = VERSION
@@ -57,9 +74,8 @@ class NarrativeAnalyser:
         if not ctx.paragraphs:
             return
         model = self.model
-        embeddings = article_embedding(ctx) if self.embed else None
-        scores = model.scores([text], embeddings)
-        prediction = model.decide(scores, 0, model.thresholds_for(embeddings))
+        scores, thresholds = narrative_scores(ctx, model, self.embed)
+        prediction = model.decide(scores, 0, thresholds)
         analyser = f"{NAME}@{VERSION}"
         if prediction.is_other:
             analysis.add_label(

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from spinlens.analysers.base import Context, article_embedding
+from spinlens.analysers.base import Context
+from spinlens.analysers.narratives import narrative_scores
 from spinlens.models import card_digest
 from spinlens.models.semeval2025 import mention_features, mention_sentence, salience_features
 
@@ -67,10 +68,9 @@ class RoleAnalyser:
         if doc is None or not entities:
             return
         text = ctx.analysis.article.text
-        # The same "Other" decision as the narrative analyser's in this profile.
-        embeddings = article_embedding(ctx) if self.narratives.embedded is not None else None
-        scores = self.narratives.scores([text], embeddings)
-        if scores.other[0] >= self.narratives.thresholds_for(embeddings).other:
+        # The same "Other" decision as the narrative analyser's in the default profile.
+        scores, thresholds = narrative_scores(ctx, self.narratives, embed=True)
+        if scores.other[0] >= thresholds.other:
             # No narrative, no cast: three in four annotated articles without a narrative have no
             # roles at all, and a librarian in a notice about opening hours is nobody's villain.
             return

@@ -758,20 +758,20 @@ class ArticleLabeller:
     # and models trained before it existed use the TF-IDF head alone.
     embedded_genre: EmbeddedGenreHead | None = None
 
-    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        style = np.vstack([article_style(t) for t in texts])
+    def features(self, texts: Sequence[str], styles: np.ndarray | None = None) -> sparse.csr_matrix:
+        """TF-IDF and style columns; ``styles`` (:func:`article_style` of each text) when already computed."""
+        style = np.vstack([article_style(t) for t in texts]) if styles is None else styles
         return sparse.hstack(
             [self.word.transform(texts), self.char.transform(texts), sparse.csr_matrix(style)]
         ).tocsr()
 
     def genre_logits(
-        self, texts: Sequence[str], X: sparse.csr_matrix, embeddings: np.ndarray | None = None
+        self, X: sparse.csr_matrix, styles: np.ndarray, embeddings: np.ndarray | None = None
     ) -> np.ndarray:
         """Genre logits, with the embedding head mixed in when ``embeddings`` are given and it exists."""
         logits = self.genre.decision(X)
         if embeddings is None or self.embedded_genre is None:
             return np.asarray(logits + self.genre_bias)
-        styles = np.vstack([article_style(t) for t in texts])
         return self.embedded_genre.mix(logits, embeddings, styles)
 
 
@@ -843,8 +843,9 @@ class Semeval2023Models:
         """Genre and frames of each text; ``embeddings`` (``article_embeddings``) refine the genre."""
         if not texts:
             return []
-        X = self.articles.features(texts)
-        genre_probs = softmax(self.articles.genre_logits(texts, X, embeddings))
+        styles = np.vstack([article_style(t) for t in texts])
+        X = self.articles.features(texts, styles)
+        genre_probs = softmax(self.articles.genre_logits(X, styles, embeddings))
         frame_probs = sigmoid(self.articles.frames.decision(X))
         out = []
         for g, f in zip(genre_probs, frame_probs, strict=True):

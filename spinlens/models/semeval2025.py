@@ -135,12 +135,19 @@ class LinearHeads:
 
 
 def fit_binary_heads(
-    X: sparse.spmatrix, Y: np.ndarray, labels: Sequence[str], *, C: float, seed: int
+    X: sparse.spmatrix | np.ndarray,
+    Y: np.ndarray,
+    labels: Sequence[str],
+    *,
+    C: float,
+    seed: int,
+    dual: bool = True,
 ) -> LinearHeads:
     """One balanced logistic regression per column of ``Y``.
 
-    The dual liblinear solver is used because there are far more features than
-    articles: it fits a head in milliseconds where the primal takes a second.
+    The dual liblinear solver (the default) suits sparse vocabularies with far more
+    features than articles: it fits a head in milliseconds where the primal takes a
+    second. ``dual=False`` uses lbfgs, for a few hundred dense columns.
     """
     coef = np.zeros((len(labels), X.shape[1]))
     intercept = np.zeros(len(labels))
@@ -153,9 +160,8 @@ def fit_binary_heads(
         if positives == len(y):
             intercept[j] = -_NEVER
             continue
-        model = LogisticRegression(
-            C=C, solver="liblinear", dual=True, max_iter=5000, class_weight="balanced", random_state=seed
-        )
+        solver: dict[str, Any] = {"solver": "liblinear", "dual": True} if dual else {}
+        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed, **solver)
         model.fit(X, y)
         coef[j] = model.coef_[0]
         intercept[j] = model.intercept_[0]
@@ -163,7 +169,13 @@ def fit_binary_heads(
 
 
 def fit_softmax_head(
-    X: sparse.spmatrix | np.ndarray, y: Sequence[str], labels: Sequence[str], *, C: float, seed: int
+    X: sparse.spmatrix | np.ndarray,
+    y: Sequence[str],
+    labels: Sequence[str],
+    *,
+    C: float,
+    seed: int,
+    class_weight: str | None = None,
 ) -> LinearHeads:
     """A multinomial logistic regression over ``labels``; labels absent from ``y`` never win."""
     present = sorted(set(y))
@@ -172,7 +184,7 @@ def fit_softmax_head(
     if len(present) == 1:
         intercept[list(labels).index(present[0])] = 0.0
         return LinearHeads(list(labels), coef, intercept)
-    model = LogisticRegression(C=C, max_iter=5000, random_state=seed)
+    model = LogisticRegression(C=C, max_iter=5000, random_state=seed, class_weight=class_weight)
     model.fit(X, list(y))
     classes = [str(c) for c in model.classes_]
     if len(classes) == 2:
@@ -275,6 +287,16 @@ class NarrativeScores:
     def empty(n: int, n_narratives: int, n_subs: int) -> NarrativeScores:
         return NarrativeScores(np.zeros(n), np.zeros(n), np.zeros((n, n_narratives)), np.zeros((n, n_subs)))
 
+    def mixed_with(self, other: np.ndarray, narratives: np.ndarray, share: float) -> NarrativeScores:
+        """These scores with another model's "Other" and narrative probabilities mixed in at ``share``;
+        the domain and sub-narrative scores stay as they are."""
+        return NarrativeScores(
+            other=(1.0 - share) * self.other + share * other,
+            climate=self.climate,
+            narratives=(1.0 - share) * self.narratives + share * narratives,
+            subnarratives=self.subnarratives,
+        )
+
     def put(self, rows: Sequence[int] | np.ndarray, other: NarrativeScores) -> None:
         idx = np.asarray(rows, dtype=int)
         self.other[idx] = other.other
@@ -305,25 +327,6 @@ class NarrativePrediction:
         return [s for s, _ in self.subnarratives]
 
 
-def fit_dense_heads(
-    X: np.ndarray, Y: np.ndarray, labels: Sequence[str], *, C: float, seed: int
-) -> LinearHeads:
-    """One balanced logistic regression per column of ``Y`` on dense features (lbfgs)."""
-    coef = np.zeros((len(labels), X.shape[1]))
-    intercept = np.zeros(len(labels))
-    for j in range(len(labels)):
-        y = Y[:, j]
-        positives = int(y.sum())
-        if positives in (0, len(y)):
-            intercept[j] = _NEVER if positives == 0 else -_NEVER
-            continue
-        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
-        model.fit(X, y)
-        coef[j] = model.coef_[0]
-        intercept[j] = model.intercept_[0]
-    return LinearHeads(list(labels), coef, intercept)
-
-
 @dataclass
 class EmbeddedNarrativeHeads:
     """ "Other" and narrative heads on the article embedding (``nlp.embed.article_embeddings``).
@@ -347,21 +350,19 @@ class EmbeddedNarrativeHeads:
         seed: int,
     ) -> EmbeddedNarrativeHeads:
         return cls(
-            other=fit_dense_heads(embeddings, y_other, [OTHER], C=NARRATIVE_EMBEDDED_C, seed=seed),
-            narratives=fit_dense_heads(embeddings, Y_narratives, labels, C=NARRATIVE_EMBEDDED_C, seed=seed),
+            other=fit_binary_heads(
+                embeddings, y_other, [OTHER], C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False
+            ),
+            narratives=fit_binary_heads(
+                embeddings, Y_narratives, labels, C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False
+            ),
             share=0.0,
             thresholds=NarrativeThresholds(),
         )
 
-    def mix(
-        self, scores: NarrativeScores, embeddings: np.ndarray, share: float | None = None
-    ) -> NarrativeScores:
-        w = self.share if share is None else share
-        return NarrativeScores(
-            other=(1.0 - w) * scores.other + w * self.other.probabilities(embeddings)[:, 0],
-            climate=scores.climate,
-            narratives=(1.0 - w) * scores.narratives + w * self.narratives.probabilities(embeddings),
-            subnarratives=scores.subnarratives,
+    def mix(self, scores: NarrativeScores, embeddings: np.ndarray) -> NarrativeScores:
+        return scores.mixed_with(
+            self.other.probabilities(embeddings)[:, 0], self.narratives.probabilities(embeddings), self.share
         )
 
     def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from spinlens.models.semeval2023 import (
     stage2_columns,
     token_targets,
 )
+from spinlens.models.semeval2025 import fit_softmax_head
 from spinlens.nlp.segment import Paragraph, paragraphs
 from spinlens.train.embedding_cache import embed_articles_cached
 
@@ -391,27 +392,15 @@ def fit_embedded_genre(
     embeddings: np.ndarray, styles: np.ndarray, y: Sequence[str], seed: int
 ) -> EmbeddedGenreHead | None:
     """A softmax regression over genres on embeddings and standardised style ratios (None with one genre)."""
-    from sklearn.linear_model import LogisticRegression
-
-    present = sorted(set(y))
-    if len(present) < 2:
+    if len(set(y)) < 2:
         return None
     mean = styles.mean(axis=0)
     scale = np.where(styles.std(axis=0) > 1e-9, styles.std(axis=0), 1.0)
     head = EmbeddedGenreHead(np.zeros(0), np.zeros(0), mean, scale, 1.0, np.zeros(len(GENRES)))
-    clf = LogisticRegression(C=GENRE_EMBEDDED_C, class_weight="balanced", max_iter=5000, random_state=seed)
-    clf.fit(head.features(embeddings, styles), list(y))
-    coef = np.zeros((len(GENRES), clf.coef_.shape[1]))
-    # A genre absent from the training articles can never win.
-    intercept = np.full(len(GENRES), -30.0)
-    rows = list(clf.classes_)
-    if len(rows) == 2:  # scikit-learn keeps one row for two classes: the second's log-odds
-        coef[GENRES.index(rows[1])], intercept[GENRES.index(rows[1])] = clf.coef_[0], clf.intercept_[0]
-        intercept[GENRES.index(rows[0])] = 0.0
-    else:
-        for k, genre in enumerate(rows):
-            coef[GENRES.index(genre)], intercept[GENRES.index(genre)] = clf.coef_[k], clf.intercept_[k]
-    head.coef, head.intercept = coef, intercept
+    fitted = fit_softmax_head(
+        head.features(embeddings, styles), y, GENRES, C=GENRE_EMBEDDED_C, seed=seed, class_weight="balanced"
+    )
+    head.coef, head.intercept = fitted.coef, fitted.intercept
     return head
 
 

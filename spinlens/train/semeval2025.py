@@ -148,12 +148,7 @@ def fit_narrative_model(
     gold_n, gold_s = [d.narratives for d in docs], [d.subnarratives for d in docs]
     tuned: dict[float, tuple[NarrativeThresholds, float]] = {}
     for share in NARRATIVE_SHARES:
-        mixed = NarrativeScores(
-            other=(1.0 - share) * oof.other + share * oof_embedded_other,
-            climate=oof.climate,
-            narratives=(1.0 - share) * oof.narratives + share * oof_embedded,
-            subnarratives=oof.subnarratives,
-        )
+        mixed = oof.mixed_with(oof_embedded_other, oof_embedded, share)
         tuned[share] = tune_thresholds(probe, mixed, gold_n, gold_s)
     # Ties go to the smaller share (the first tried).
     best_share = max(NARRATIVE_SHARES, key=lambda w: (round(tuned[w][1], 9), -w))
