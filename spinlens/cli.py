@@ -237,6 +237,41 @@ def train_techniques_encoder(
     say(f"technique encoder written to {path}")
 
 
+@train_app.command("all")
+def train_all(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", help="A folder holding semeval2023-task3/en and semeval2025-task10/EN (../shared/data)."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Models root to write (one folder per task; use with --models).")
+    ],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs of the encoder.")] = 4,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="Keep the encoder's fine-tuned PyTorch weights here; reused if the file exists."),
+    ] = None,
+) -> None:
+    """Rebuild every shipped model (about 30 min on 2 cores; train extra) and compare with shipped ones."""
+    from spinlens.train.rebuild import compare_models, rebuild_all
+
+    _require_dir(data, "data folder")
+    seconds = rebuild_all(data, out, seed=seed, epochs=epochs, checkpoint=checkpoint, progress=say)
+    typer.echo(f"models written to {out} in {sum(seconds.values()) / 60:.1f} min")
+    for task, spent in seconds.items():
+        typer.echo(f"  {task:<19} {spent:7.0f} s")
+    checks = compare_models(out)
+    typer.echo("compared with the shipped models (weights, ONNX bytes, settings):")
+    for check in checks:
+        detail = f": {check.detail}" if check.detail else ""
+        typer.echo(f"  {check.task}/{check.file:<16} {check.status}{detail}")
+    same = sum(c.status == "identical" for c in checks)
+    typer.echo(f"{same} of {len(checks)} files identical to the shipped ones")
+
+
 def _write_json(path: Path, data: object) -> None:
     import json
 

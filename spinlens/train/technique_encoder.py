@@ -633,6 +633,23 @@ def fit(
     }
 
 
+ENCODER_FILES = frozenset({MODEL_FILE, CONFIG_FILE, CARD_FILE})
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Refuse an output folder holding anything but a technique encoder: it is replaced whole."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DataError(f"--out {out_dir} is a file, not a folder")
+    if out_dir.is_dir():
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in ENCODER_FILES)
+        if foreign:
+            raise DataError(
+                f"--out {out_dir} holds other files ({', '.join(foreign[:3])}"
+                f"{', ...' if len(foreign) > 3 else ''}); the encoder folder is replaced whole, so give "
+                "a new or an encoder-only folder"
+            )
+
+
 def train(
     data_dir: Path,
     out_dir: Path,
@@ -650,8 +667,9 @@ def train(
     from spinlens.datasets.semeval2023 import load_dataset
 
     started = _dt.datetime.now(_dt.UTC)
-    dataset = load_dataset(Path(data_dir))
     out_dir = Path(out_dir)
+    check_replaceable(out_dir)
+    dataset = load_dataset(Path(data_dir))
     staging = Path(
         tempfile.mkdtemp(prefix=".encoder-", dir=out_dir.parent if out_dir.parent.exists() else None)
     )

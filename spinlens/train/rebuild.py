@@ -1,0 +1,134 @@
+"""Rebuild every shipped model in one run, and check the result against the shipped files.
+
+``spinlens train all`` is the one command behind the claim that the shipped
+models come from the data on disk: it trains the SemEval-2023 models, the
+SemEval-2025 models and the technique encoder into one models root (laid out as
+``--models`` expects it), then compares what it wrote with what ships. Model
+cards carry dates, timings and paths, so the comparison looks at what decides
+predictions: every array of the ``.npz`` weights, the ONNX bytes and the JSON
+settings.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.core.errors import DataError
+
+Progress = Callable[[str], None] | None
+
+SEMEVAL2023_DATA = Path("semeval2023-task3") / "en"
+SEMEVAL2025_DATA = Path("semeval2025-task10") / "EN"
+SHIPPED_ROOT = Path(__file__).resolve().parents[1] / "models"
+
+# What decides predictions, per task folder: weights compared array by array, ONNX
+# graphs byte by byte, JSON files whole or (for model cards) only the listed keys.
+COMPARED: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "semeval2023": {"weights.npz": None, "config.json": None},
+    "semeval2025": {"weights.npz": None, "model_card.json": ("format_version", "meta")},
+    "techniques_encoder": {"model.onnx": None, "config.json": None},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    task: str
+    file: str
+    status: str  # "identical", "differs" or "missing"
+    detail: str = ""
+
+
+def _say(progress: Progress, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def data_folders(data_root: Path) -> tuple[Path, Path]:
+    """The SemEval-2023 and SemEval-2025 folders under ``data_root`` (as ``../shared/data`` lays them out)."""
+    folders = (Path(data_root) / SEMEVAL2023_DATA, Path(data_root) / SEMEVAL2025_DATA)
+    for folder in folders:
+        if not folder.is_dir():
+            raise DataError(f"{folder} not found: --data must hold {SEMEVAL2023_DATA} and {SEMEVAL2025_DATA}")
+    return folders
+
+
+def rebuild_all(
+    data_root: Path,
+    out_dir: Path,
+    seed: int = 13,
+    epochs: int = 4,
+    checkpoint: Path | None = None,
+    progress: Progress = None,
+) -> dict[str, float]:
+    """Train every shipped model from ``data_root`` into ``out_dir/<task>``; returns seconds per task.
+
+    Everything that can fail fast (data folders, PyTorch, the base weights, an
+    output folder that holds other files) is checked before the first model is trained.
+    """
+    from spinlens.train import semeval2023, semeval2025, technique_encoder
+
+    data_2023, data_2025 = data_folders(data_root)
+    technique_encoder._torch()
+    technique_encoder.base_weights_file()
+    out_dir = Path(out_dir)
+    technique_encoder.check_replaceable(out_dir / "techniques_encoder")
+    settings = technique_encoder.FineTuneSettings(epochs=epochs)
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("semeval2023", lambda: semeval2023.train(data_2023, out_dir / "semeval2023", seed, progress)),
+        ("semeval2025", lambda: semeval2025.train(data_2025, out_dir / "semeval2025", seed, progress)),
+        (
+            "techniques_encoder",
+            lambda: technique_encoder.train(
+                data_2023, out_dir / "techniques_encoder", seed, settings, progress, checkpoint
+            ),
+        ),
+    ]
+    seconds: dict[str, float] = {}
+    for task, step in steps:
+        _say(progress, f"== {task} ==")
+        started = time.perf_counter()
+        step()
+        seconds[task] = round(time.perf_counter() - started, 1)
+        _say(progress, f"{task}: {seconds[task]:.0f} s")
+    return seconds
+
+
+def compare_models(built: Path, reference: Path = SHIPPED_ROOT) -> list[FileCheck]:
+    """Whether each prediction-deciding file under ``built`` matches the one under ``reference``."""
+    checks = []
+    for task, files in COMPARED.items():
+        for name, keys in files.items():
+            mine, theirs = Path(built) / task / name, Path(reference) / task / name
+            if not mine.is_file() or not theirs.is_file():
+                missing = mine if not mine.is_file() else theirs
+                checks.append(FileCheck(task, name, "missing", f"{missing} does not exist"))
+                continue
+            detail = _difference(mine, theirs, keys)
+            checks.append(FileCheck(task, name, "differs" if detail else "identical", detail))
+    return checks
+
+
+def _difference(mine: Path, theirs: Path, keys: tuple[str, ...] | None) -> str:
+    """Empty when the two files agree on everything that decides predictions, else what differs."""
+    if mine.suffix == ".npz":
+        with np.load(mine, allow_pickle=False) as a, np.load(theirs, allow_pickle=False) as b:
+            if set(a.files) != set(b.files):
+                return f"arrays {sorted(set(a.files) ^ set(b.files))[:3]} are in only one of them"
+            changed = [k for k in sorted(a.files) if not np.array_equal(a[k], b[k])]
+        return f"{len(changed)} arrays differ, e.g. {changed[:3]}" if changed else ""
+    if mine.suffix == ".json":
+        left, right = (json.loads(p.read_text(encoding="utf-8")) for p in (mine, theirs))
+        if keys is not None:
+            left, right = ({k: d.get(k) for k in keys} for d in (left, right))
+        changed = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))
+        return f"settings differ: {changed[:5]}" if changed else ""
+    if mine.read_bytes() != theirs.read_bytes():
+        return f"bytes differ ({mine.stat().st_size:,} vs {theirs.stat().st_size:,})"
+    return ""

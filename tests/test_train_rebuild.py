@@ -1,0 +1,143 @@
+"""`spinlens train all`: its fast failures and its comparison with the shipped models."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from spinlens.cli import app
+from spinlens.core.errors import DataError, ModelError
+from spinlens.train.rebuild import COMPARED, SHIPPED_ROOT, compare_models, data_folders, rebuild_all
+from spinlens.train.technique_encoder import check_replaceable
+
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
+def shipped_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "models"
+    for task in COMPARED:
+        shutil.copytree(SHIPPED_ROOT / task, root / task)
+    return root
+
+
+def status_of(checks: list, task: str, name: str) -> str:
+    return next(c.status for c in checks if c.task == task and c.file == name)
+
+
+def test_the_shipped_models_match_themselves() -> None:
+    checks = compare_models(SHIPPED_ROOT, SHIPPED_ROOT)
+    assert len(checks) == sum(len(files) for files in COMPARED.values())
+    assert {c.status for c in checks} == {"identical"}
+
+
+def test_a_changed_weight_array_is_reported(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    weights = root / "semeval2023" / "weights.npz"
+    with np.load(weights, allow_pickle=False) as handle:
+        arrays = {k: handle[k] for k in handle.files}
+    name = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
+    arrays[name] = arrays[name].copy()
+    arrays[name].flat[0] += 1.0
+    np.savez_compressed(weights, **arrays)
+    checks = compare_models(root)
+    assert status_of(checks, "semeval2023", "weights.npz") == "differs"
+    detail = next(c.detail for c in checks if c.file == "weights.npz" and c.task == "semeval2023")
+    assert name in detail
+    assert status_of(checks, "semeval2025", "weights.npz") == "identical"
+
+
+def test_card_dates_do_not_count_but_settings_do(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    card_file = root / "semeval2025" / "model_card.json"
+    card = json.loads(card_file.read_text(encoding="utf-8"))
+    card["trained_at"] = "1999-01-01T00:00:00Z"
+    card_file.write_text(json.dumps(card), encoding="utf-8")
+    assert status_of(compare_models(root), "semeval2025", "model_card.json") == "identical"
+
+    config_file = root / "techniques_encoder" / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config["span_low"] = config["span_low"] + 0.05
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    (root / "techniques_encoder" / "model.onnx").write_bytes(b"not the model")
+    checks = compare_models(root)
+    assert status_of(checks, "techniques_encoder", "config.json") == "differs"
+    assert status_of(checks, "techniques_encoder", "model.onnx") == "differs"
+
+
+def test_missing_files_are_reported(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    shutil.rmtree(root / "semeval2025")
+    checks = compare_models(root)
+    assert status_of(checks, "semeval2025", "weights.npz") == "missing"
+    assert status_of(checks, "semeval2023", "weights.npz") == "identical"
+
+
+def test_data_root_must_hold_both_tasks(tmp_path: Path) -> None:
+    (tmp_path / "semeval2023-task3" / "en").mkdir(parents=True)
+    with pytest.raises(DataError, match="semeval2025-task10"):
+        data_folders(tmp_path)
+    (tmp_path / "semeval2025-task10" / "EN").mkdir(parents=True)
+    assert data_folders(tmp_path)[1] == tmp_path / "semeval2025-task10" / "EN"
+
+
+def test_encoder_output_folder_with_other_files_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(DataError, match=r"notes\.txt"):
+        check_replaceable(folder)
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    (folder / "notes.txt").unlink()
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    check_replaceable(folder)  # an encoder-only folder may be replaced
+    check_replaceable(tmp_path / "new")
+
+
+@pytest.mark.skipif(HAS_TORCH, reason="checks the message given where PyTorch is missing")
+def test_rebuild_says_pytorch_is_needed_before_training(tmp_path: Path) -> None:
+    (tmp_path / "semeval2023-task3" / "en").mkdir(parents=True)
+    (tmp_path / "semeval2025-task10" / "EN").mkdir(parents=True)
+    with pytest.raises(ModelError, match="PyTorch"):
+        rebuild_all(tmp_path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_train_all_rejects_a_missing_data_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["train", "all", "--data", str(tmp_path / "nope"), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "data folder not found" in result.output
+
+
+def test_cli_encoder_training_keeps_a_folder_with_other_files(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spinlens",
+            "train",
+            "techniques-encoder",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "holds other files (notes.txt)" in result.stderr
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
