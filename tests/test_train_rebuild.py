@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from spinlens.cli import app
 from spinlens.core.errors import DataError, ModelError
+from spinlens.train.output import check_output_folder, models_in
 from spinlens.train.rebuild import COMPARED, SHIPPED_ROOT, compare_models, data_folders, rebuild_all
 from spinlens.train.technique_encoder import check_replaceable
 
@@ -141,3 +142,48 @@ def test_cli_encoder_training_keeps_a_folder_with_other_files(tmp_path: Path) ->
     assert result.returncode == 2
     assert "holds other files (notes.txt)" in result.stderr
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_output_folders_are_recognised(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    assert models_in(root) == "root"
+    for task in COMPARED:
+        assert models_in(root / task) == task
+    assert models_in(tmp_path / "new") is None
+
+
+@pytest.mark.parametrize(
+    ("task", "other"),
+    [("semeval2025", "semeval2023"), ("semeval2023", "semeval2025"), ("semeval2023", "techniques_encoder")],
+)
+def test_training_never_writes_over_another_tasks_models(tmp_path: Path, task: str, other: str) -> None:
+    root = shipped_copy(tmp_path)
+    with pytest.raises(DataError, match=f"holds the {other} models"):
+        check_output_folder(root / other, task)
+    with pytest.raises(DataError, match="one folder per task"):
+        check_output_folder(root, task)
+    check_output_folder(root / task, task)  # retraining a task in its own folder is fine
+
+
+def test_cli_semeval2025_training_refuses_a_semeval2023_folder(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    before = (root / "semeval2023" / "weights.npz").read_bytes()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spinlens",
+            "train",
+            "semeval2025",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(root / "semeval2023"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "holds the semeval2023 models" in result.stderr
+    assert (root / "semeval2023" / "weights.npz").read_bytes() == before

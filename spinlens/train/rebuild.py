@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from spinlens.core.errors import DataError
+from spinlens.train.output import check_output_folder, models_in
 
 Progress = Callable[[str], None] | None
 
@@ -78,6 +79,12 @@ def rebuild_all(
     technique_encoder._torch()
     technique_encoder.base_weights_file()
     out_dir = Path(out_dir)
+    if models_in(out_dir) not in (None, "root"):
+        raise DataError(
+            f"--out {out_dir} is a {models_in(out_dir)} model folder; give a models root or a new folder"
+        )
+    check_output_folder(out_dir / "semeval2023", "semeval2023")
+    check_output_folder(out_dir / "semeval2025", "semeval2025")
     technique_encoder.check_replaceable(out_dir / "techniques_encoder")
     settings = technique_encoder.FineTuneSettings(epochs=epochs)
     steps: list[tuple[str, Callable[[], Any]]] = [

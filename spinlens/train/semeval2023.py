@@ -53,6 +53,7 @@ from spinlens.models.semeval2023 import (
 from spinlens.models.semeval2025 import fit_softmax_head
 from spinlens.nlp.segment import Paragraph, paragraphs
 from spinlens.train.embedding_cache import embed_articles_cached
+from spinlens.train.output import check_output_folder
 
 Progress = Callable[[str], None] | None
 
@@ -555,6 +556,7 @@ def train(
     """Rebuild every SemEval-2023 model from ``data_dir`` and write them to ``out_dir``."""
     import sklearn
 
+    check_output_folder(Path(out_dir), "semeval2023")
     started = _dt.datetime.now(_dt.UTC)
     dataset = load_dataset(Path(data_dir))
     _say(progress, f"read {len(dataset.articles)} articles from {data_dir}")

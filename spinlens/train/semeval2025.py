@@ -37,6 +37,7 @@ from spinlens.models.semeval2025 import (
     tune_thresholds,
 )
 from spinlens.train.embedding_cache import embed_articles_cached, embed_sentences_cached
+from spinlens.train.output import check_output_folder
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -349,6 +350,7 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Progress = No
     from spinlens.evaluate.semeval2025 import cross_validate_loaded
     from spinlens.nlp.spacy_model import load_spacy
 
+    check_output_folder(Path(out_dir), "semeval2025")
     started = _dt.datetime.now(_dt.UTC)
     data = load_semeval2025(Path(data_dir))
     _say(progress, f"read {len(data.documents)} documents from {data_dir}")

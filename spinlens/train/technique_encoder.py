@@ -57,6 +57,7 @@ from spinlens.models.technique_encoder import (
     tokenizer,
 )
 from spinlens.nlp.segment import paragraphs
+from spinlens.train.output import check_output_folder
 
 Progress = Callable[[str], None] | None
 
@@ -638,8 +639,7 @@ ENCODER_FILES = frozenset({MODEL_FILE, CONFIG_FILE, CARD_FILE})
 
 def check_replaceable(out_dir: Path) -> None:
     """Refuse an output folder holding anything but a technique encoder: it is replaced whole."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise DataError(f"--out {out_dir} is a file, not a folder")
+    check_output_folder(out_dir, "techniques_encoder")
     if out_dir.is_dir():
         foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in ENCODER_FILES)
         if foreign:
