@@ -42,7 +42,13 @@ def test_shipped_encoder_is_complete_and_described() -> None:
         assert (DEFAULT_DIR / name).is_file(), name
     card = json.loads((DEFAULT_DIR / "model_card.json").read_text(encoding="utf-8"))
     assert card["task"] == "techniques_encoder"
-    assert {"seed", "date", "metrics", "data"} <= set(card)
+    assert {"seed", "date", "metrics", "data", "labels", "thresholds"} <= set(card)
+    # The card states the thresholds the runtime actually uses.
+    config = json.loads((DEFAULT_DIR / CONFIG_FILE).read_text(encoding="utf-8"))
+    assert card["labels"] == config["labels"]
+    assert list(card["thresholds"]["paragraph_techniques"].values()) == config["thresholds"]
+    assert card["thresholds"]["span_low"] == config["span_low"]
+    assert card["mixing"]["encoder_share"] == config["encoder_share"]
 
 
 def test_predictions_have_exact_offsets_and_known_labels(encoder: TechniqueEncoder) -> None:

@@ -74,3 +74,6 @@ def test_train_writes_a_card_and_refuses_too_few_articles(tmp_path: Path) -> Non
     card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
     assert card["task"] == "techniques_encoder" and card["seed"] == 5
     assert card["settings"]["epochs"] == 2
+    config = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
+    assert card["labels"] == config["labels"]
+    assert list(card["thresholds"]["paragraph_techniques"].values()) == config["thresholds"]

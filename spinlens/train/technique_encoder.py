@@ -637,6 +637,31 @@ def fit(
 ENCODER_FILES = frozenset({MODEL_FILE, CONFIG_FILE, CARD_FILE})
 
 
+def card_decisions(config: dict[str, Any]) -> dict[str, Any]:
+    """The labels and every tuned threshold and share of ``config.json``, as the model card states them."""
+    labels = list(config["labels"])
+    return {
+        "labels": labels,
+        "thresholds": {
+            "paragraph_techniques": dict(zip(labels, config["thresholds"], strict=True)),
+            "span_low": config["span_low"],
+            "span_high": config["span_high"],
+        },
+        "mixing": {
+            key: config[key]
+            for key in (
+                "paragraph_weight",
+                "encoder_share",
+                "span_label_encoder_share",
+                "span_linear_share",
+                "span_label_linear_share",
+                "span_linear_fallback",
+            )
+            if key in config
+        },
+    }
+
+
 def check_replaceable(out_dir: Path) -> None:
     """Refuse an output folder holding anything but a technique encoder: it is replaced whole."""
     check_output_folder(out_dir, "techniques_encoder")
@@ -688,6 +713,7 @@ def train(
             "environment": {"python": platform.python_version(), "torch": torch.__version__},
             "metrics": info,
             "quantisation": "onnxruntime quantize_dynamic, int8 weights",
+            **card_decisions(json.loads((staging / CONFIG_FILE).read_text(encoding="utf-8"))),
         }
         (staging / CARD_FILE).write_text(json.dumps(card, indent=1), encoding="utf-8")
         if out_dir.exists():
