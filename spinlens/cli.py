@@ -267,7 +267,7 @@ def train_all(
     typer.echo("compared with the shipped models (weights, ONNX bytes, settings):")
     for check in checks:
         detail = f": {check.detail}" if check.detail else ""
-        typer.echo(f"  {check.task}/{check.file:<16} {check.status}{detail}")
+        typer.echo(f"  {check.task + '/' + check.file:<32} {check.status}{detail}")
     same = sum(c.status == "identical" for c in checks)
     typer.echo(f"{same} of {len(checks)} files identical to the shipped ones")
 
