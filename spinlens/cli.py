@@ -256,13 +256,16 @@ def train_all(
     ] = None,
 ) -> None:
     """Rebuild every shipped model (about 30 min on 2 cores; train extra) and compare with shipped ones."""
-    from spinlens.train.rebuild import compare_models, rebuild_all
+    from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
     seconds = rebuild_all(data, out, seed=seed, epochs=epochs, checkpoint=checkpoint, progress=say)
     typer.echo(f"models written to {out} in {sum(seconds.values()) / 60:.1f} min")
     for task, spent in seconds.items():
         typer.echo(f"  {task:<19} {spent:7.0f} s")
+    if out.resolve() == SHIPPED_ROOT.resolve():
+        typer.echo("wrote over the shipped models: `git diff --stat spinlens/models` shows what changed")
+        return
     checks = compare_models(out)
     typer.echo("compared with the shipped models (weights, ONNX bytes, settings):")
     for check in checks:
