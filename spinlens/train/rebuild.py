@@ -76,8 +76,7 @@ def rebuild_all(
     from spinlens.train import semeval2023, semeval2025, technique_encoder
 
     data_2023, data_2025 = data_folders(data_root)
-    technique_encoder._torch()
-    technique_encoder.base_weights_file()
+    technique_encoder.check_training_extra()
     out_dir = Path(out_dir)
     if models_in(out_dir) not in (None, "root"):
         raise DataError(

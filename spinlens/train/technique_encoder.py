@@ -98,6 +98,12 @@ def base_weights_file() -> Path:
     return path
 
 
+def check_training_extra() -> None:
+    """Fail now, not after an hour of other training, when PyTorch or the base weights are missing."""
+    _torch()
+    base_weights_file()
+
+
 def _say(progress: Progress, message: str) -> None:
     if progress is not None:
         progress(message)
