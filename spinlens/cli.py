@@ -77,6 +77,13 @@ ModelsOption = Annotated[
     Path | None,
     typer.Option("--models", help="Folder of models built by 'spinlens train' (default: the shipped ones)."),
 ]
+EpochsOption = Annotated[
+    int, typer.Option(min=1, max=20, help="Fine-tuning epochs of the technique encoder.")
+]
+CheckpointOption = Annotated[
+    Path | None,
+    typer.Option(help="Keep the encoder's fine-tuned PyTorch weights here; if the file exists, reuse them."),
+]
 
 
 @app.command()
@@ -222,11 +229,8 @@ def train_techniques_encoder(
         Path, typer.Option("--out", help="Folder for model.onnx, config.json and model_card.json.")
     ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
-    epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(help="Keep the fine-tuned PyTorch weights here; if the file exists, reuse them."),
-    ] = None,
+    epochs: EpochsOption = 4,
+    checkpoint: CheckpointOption = None,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
     from spinlens.train.technique_encoder import FineTuneSettings, train
@@ -249,13 +253,10 @@ def train_all(
         Path, typer.Option("--out", help="Models root to write (one folder per task; use with --models).")
     ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
-    epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs of the encoder.")] = 4,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(help="Keep the encoder's fine-tuned PyTorch weights here; reused if the file exists."),
-    ] = None,
+    epochs: EpochsOption = 4,
+    checkpoint: CheckpointOption = None,
 ) -> None:
-    """Rebuild every shipped model (about 30 min on 2 cores; train extra) and compare with shipped ones."""
+    """Rebuild every shipped model (about 20 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
@@ -325,7 +326,7 @@ def evaluate_techniques_encoder(
         typer.Option(help="Run only this fold (1-based; repeatable). Each takes about 15-20 min on 2 cores."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
-    epochs: Annotated[int, typer.Option(min=1, max=20, help="Fine-tuning epochs.")] = 4,
+    epochs: EpochsOption = 4,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
     checkpoints: Annotated[
         Path | None,

@@ -17,9 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from spinlens.analysers.base import Analyser
+from spinlens.models import MODEL_TASKS
 
 PROFILES = ("default", "fast")
-MODEL_TASKS = ("semeval2023", "semeval2025", "techniques_encoder")
 PARSED_PROFILES = ("default",)
 
 

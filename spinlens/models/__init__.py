@@ -7,6 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+# One folder per task under a models root (the shipped one is this package's folder).
+MODEL_TASKS = ("semeval2023", "semeval2025", "techniques_encoder")
+SHIPPED_ROOT = Path(__file__).resolve().parent
+
 
 def card_digest(card: dict[str, Any]) -> str:
     """A short digest of a model card: it changes whenever the model is retrained."""

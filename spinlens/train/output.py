@@ -11,21 +11,20 @@ import json
 from pathlib import Path
 
 from spinlens.core.errors import DataError
-
-TASKS = ("semeval2023", "semeval2025", "techniques_encoder")
+from spinlens.models import MODEL_TASKS, semeval2023, semeval2025, technique_encoder
 
 
 def models_in(folder: Path) -> str | None:
     """Which task's models ``folder`` holds, ``"root"`` for a folder of task folders, or None."""
     if not folder.is_dir():
         return None
-    if any((folder / task).is_dir() for task in TASKS):
+    if any((folder / task).is_dir() for task in MODEL_TASKS):
         return "root"
-    if (folder / "model.onnx").is_file():
+    if (folder / technique_encoder.MODEL_FILE).is_file():
         return "techniques_encoder"
-    if (folder / "config.json").is_file() and (folder / "weights.npz").is_file():
+    if (folder / semeval2023.CONFIG_FILE).is_file() and (folder / semeval2023.WEIGHTS_FILE).is_file():
         return "semeval2023"
-    card = folder / "model_card.json"
+    card = folder / semeval2025.CARD_FILE
     if card.is_file():
         try:
             data = json.loads(card.read_text(encoding="utf-8"))

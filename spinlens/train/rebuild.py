@@ -21,20 +21,23 @@ from typing import Any
 import numpy as np
 
 from spinlens.core.errors import DataError
+from spinlens.models import SHIPPED_ROOT
+from spinlens.models import semeval2023 as models_2023
+from spinlens.models import semeval2025 as models_2025
+from spinlens.models import technique_encoder as encoder_model
 from spinlens.train.output import check_output_folder, models_in
 
 Progress = Callable[[str], None] | None
 
 SEMEVAL2023_DATA = Path("semeval2023-task3") / "en"
 SEMEVAL2025_DATA = Path("semeval2025-task10") / "EN"
-SHIPPED_ROOT = Path(__file__).resolve().parents[1] / "models"
 
 # What decides predictions, per task folder: weights compared array by array, ONNX
 # graphs byte by byte, JSON files whole or (for model cards) only the listed keys.
 COMPARED: dict[str, dict[str, tuple[str, ...] | None]] = {
-    "semeval2023": {"weights.npz": None, "config.json": None},
-    "semeval2025": {"weights.npz": None, "model_card.json": ("format_version", "meta")},
-    "techniques_encoder": {"model.onnx": None, "config.json": None},
+    "semeval2023": {models_2023.WEIGHTS_FILE: None, models_2023.CONFIG_FILE: None},
+    "semeval2025": {models_2025.WEIGHTS_FILE: None, models_2025.CARD_FILE: ("format_version", "meta")},
+    "techniques_encoder": {encoder_model.MODEL_FILE: None, encoder_model.CONFIG_FILE: None},
 }
 
 
@@ -78,10 +81,9 @@ def rebuild_all(
     data_2023, data_2025 = data_folders(data_root)
     technique_encoder.check_training_extra()
     out_dir = Path(out_dir)
-    if models_in(out_dir) not in (None, "root"):
-        raise DataError(
-            f"--out {out_dir} is a {models_in(out_dir)} model folder; give a models root or a new folder"
-        )
+    held = models_in(out_dir)
+    if held not in (None, "root"):
+        raise DataError(f"--out {out_dir} is a {held} model folder; give a models root or a new folder")
     check_output_folder(out_dir / "semeval2023", "semeval2023")
     check_output_folder(out_dir / "semeval2025", "semeval2025")
     technique_encoder.check_replaceable(out_dir / "techniques_encoder")
