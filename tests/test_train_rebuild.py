@@ -55,6 +55,19 @@ def test_a_changed_weight_array_is_reported(tmp_path: Path) -> None:
     assert status_of(checks, "semeval2025", "weights.npz") == "identical"
 
 
+def test_the_same_numbers_stored_wider_are_reported(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    weights = root / "semeval2025" / "weights.npz"
+    with np.load(weights, allow_pickle=False) as handle:
+        arrays = {k: handle[k] for k in handle.files}
+    name = next(k for k, v in arrays.items() if v.dtype == np.float16 and v.size)
+    arrays[name] = arrays[name].astype(np.float32)
+    np.savez_compressed(weights, **arrays)
+    checks = compare_models(root)
+    assert status_of(checks, "semeval2025", "weights.npz") == "differs"
+    assert status_of(checks, "semeval2023", "weights.npz") == "identical"
+
+
 def test_card_dates_do_not_count_but_settings_do(tmp_path: Path) -> None:
     root = shipped_copy(tmp_path)
     card_file = root / "semeval2025" / "model_card.json"

@@ -52,6 +52,7 @@ from spinlens.features.cues import (
 )
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
+from spinlens.models.linear import LinearHeads
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 from spinlens.nlp.segment import Paragraph, paragraphs
@@ -66,33 +67,6 @@ Arrays = dict[str, np.ndarray]
 
 # ---------------------------------------------------------------------------
 # Building blocks
-
-
-@dataclass
-class LinearHeads:
-    """One linear scorer per label over the same feature space: ``X @ coef.T + intercept``."""
-
-    labels: list[str]
-    coef: np.ndarray  # (n_labels, n_features)
-    intercept: np.ndarray  # (n_labels,)
-
-    def decision(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
-        out = X @ self.coef.T
-        return np.asarray(out, dtype=np.float64) + self.intercept
-
-    def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        # float16 halves the shipped size; the scores change in the fourth decimal.
-        arrays[f"{prefix}.coef"] = self.coef.astype(np.float16)
-        arrays[f"{prefix}.intercept"] = self.intercept.astype(np.float64)
-        return {"labels": self.labels}
-
-    @classmethod
-    def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> LinearHeads:
-        return cls(
-            list(meta["labels"]),
-            arrays[f"{prefix}.coef"].astype(np.float32),
-            arrays[f"{prefix}.intercept"].astype(np.float64),
-        )
 
 
 def fit_binary_heads(

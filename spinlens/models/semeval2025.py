@@ -52,8 +52,8 @@ from spinlens.datasets.semeval2025 import (
     MAIN_ROLES,
     OTHER,
 )
-from spinlens.models import tfidf
-from spinlens.models.arrays import sigmoid, softmax
+from spinlens.models import linear, tfidf
+from spinlens.models.arrays import sigmoid
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 
 if TYPE_CHECKING:
@@ -98,40 +98,14 @@ class TfidfEncoder(tfidf.TfidfEncoder):
     dtype = np.float64
 
 
-@dataclass
-class LinearHeads:
-    """Linear scorers over one feature space: ``X @ coef.T + intercept``, one row per label."""
+class LinearHeads(linear.LinearHeads):
+    """Heads as the narrative and role models were trained: double precision, float32 intercepts on disk."""
 
-    labels: list[str]
-    coef: np.ndarray
-    intercept: np.ndarray
-
-    def decision(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
-        return np.asarray(X @ self.coef.T) + self.intercept
-
-    def probabilities(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
-        """Independent per-label probabilities (one-vs-rest heads)."""
-        return sigmoid(self.decision(X))
-
-    def distribution(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
-        """A probability distribution over the labels (multinomial heads)."""
-        return softmax(self.decision(X))
+    coef_dtype = np.float64
+    intercept_dtype = np.float32
 
     def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        # float16 halves the shipped size (the models must fit 40 MB with the encoder); scores
-        # change in the fourth decimal.
-        arrays[f"{prefix}.coef"] = self.coef.astype(np.float16)
-        arrays[f"{prefix}.intercept"] = self.intercept.astype(np.float32)
-        return {"labels": list(self.labels), "coef_dtype": "float16"}
-
-    @classmethod
-    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> LinearHeads:
-        coef = np.asarray(arrays[f"{prefix}.coef"], dtype=np.float64)
-        intercept = np.asarray(arrays[f"{prefix}.intercept"], dtype=np.float64)
-        labels = [str(label) for label in meta["labels"]]
-        if coef.shape[0] != len(labels) or intercept.shape != (len(labels),):
-            raise ModelError(f"weights for {prefix} do not match its {len(labels)} labels")
-        return cls(labels, coef, intercept)
+        return {**super().save(prefix, arrays), "coef_dtype": "float16"}
 
 
 def fit_binary_heads(

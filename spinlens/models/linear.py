@@ -1,0 +1,58 @@
+"""Linear heads over one feature space, shared by the SemEval-2023 and SemEval-2025 models.
+
+Saved as plain arrays (no pickle). The two model families were trained and shipped
+with different precisions; each keeps its own through the class attributes, as
+:class:`spinlens.models.tfidf.TfidfEncoder` does, so their predictions stay exactly
+what they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+import numpy as np
+from scipy import sparse
+
+from spinlens.core.errors import ModelError
+from spinlens.models.arrays import sigmoid, softmax
+
+
+@dataclass
+class LinearHeads:
+    """One linear scorer per label: ``X @ coef.T + intercept``, one row of ``coef`` per label."""
+
+    labels: list[str]
+    coef: np.ndarray  # (n_labels, n_features)
+    intercept: np.ndarray  # (n_labels,)
+
+    # Weights are stored as float16 (half the shipped size; scores change in the fourth
+    # decimal) and widened to ``coef_dtype`` when loaded.
+    coef_dtype: ClassVar[type[np.floating[Any]]] = np.float32
+    intercept_dtype: ClassVar[type[np.floating[Any]]] = np.float64
+
+    def decision(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        return np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+
+    def probabilities(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        """Independent per-label probabilities (one-vs-rest heads)."""
+        return sigmoid(self.decision(X))
+
+    def distribution(self, X: sparse.spmatrix | np.ndarray) -> np.ndarray:
+        """A probability distribution over the labels (multinomial heads)."""
+        return softmax(self.decision(X))
+
+    def save(self, prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+        arrays[f"{prefix}.coef"] = self.coef.astype(np.float16)
+        arrays[f"{prefix}.intercept"] = self.intercept.astype(self.intercept_dtype)
+        return {"labels": list(self.labels)}
+
+    @classmethod
+    def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Self:
+        labels = [str(label) for label in meta["labels"]]
+        coef = np.asarray(arrays[f"{prefix}.coef"], dtype=cls.coef_dtype)
+        intercept = np.asarray(arrays[f"{prefix}.intercept"], dtype=np.float64)
+        if coef.ndim != 2 or coef.shape[0] != len(labels) or intercept.shape != (len(labels),):
+            raise ModelError(f"weights for {prefix} do not match its {len(labels)} labels")
+        return cls(labels, coef, intercept)
