@@ -84,6 +84,13 @@ CheckpointOption = Annotated[
     Path | None,
     typer.Option(help="Keep the encoder's fine-tuned PyTorch weights here; if the file exists, reuse them."),
 ]
+RefitOption = Annotated[
+    bool,
+    typer.Option(
+        help="After tuning on the held-out sixth, fine-tune the encoder again on every article "
+        "(a second fine-tuning; better spans in cross-validation, not yet the shipped recipe)."
+    ),
+]
 
 
 @app.command()
@@ -231,12 +238,13 @@ def train_techniques_encoder(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
     epochs: EpochsOption = 4,
     checkpoint: CheckpointOption = None,
+    refit: RefitOption = False,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
     from spinlens.train.technique_encoder import FineTuneSettings, train
 
     _require_dir(data, "data folder")
-    settings = FineTuneSettings(epochs=epochs)
+    settings = FineTuneSettings(epochs=epochs, refit=refit)
     path = train(data, out, seed=seed, settings=settings, progress=say, checkpoint=checkpoint)
     say(f"technique encoder written to {path}")
 
@@ -327,6 +335,7 @@ def evaluate_techniques_encoder(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
     epochs: EpochsOption = 4,
+    refit: RefitOption = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
     checkpoints: Annotated[
         Path | None,
@@ -348,7 +357,7 @@ def evaluate_techniques_encoder(
         folds=folds,
         seed=seed,
         folds_to_run=[f - 1 for f in fold] if fold else None,
-        settings=FineTuneSettings(epochs=epochs),
+        settings=FineTuneSettings(epochs=epochs, refit=refit),
         progress=say,
         checkpoints=checkpoints,
     )

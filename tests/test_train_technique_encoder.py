@@ -7,6 +7,7 @@ with a visible reason; run them after `pip install -e '.[train]'`.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from test_models_semeval2023 import make_corpus
 
 from spinlens.core.errors import DataError
 from spinlens.datasets.semeval2023 import load_dataset
-from spinlens.models.technique_encoder import CONFIG_FILE, TechniqueEncoder, tokenizer
+from spinlens.models.technique_encoder import CONFIG_FILE, MODEL_FILE, TechniqueEncoder, tokenizer
 from spinlens.train.technique_encoder import (
     FineTuneSettings,
     article_examples,
@@ -64,6 +65,22 @@ def test_fine_tuned_encoder_exports_loads_and_predicts(tmp_path: Path) -> None:
     assert len(output.paragraphs) == len([line for line in article.text.split("\n") if line.strip()])
     for span in output.spans:
         assert 0 <= span.start < span.end <= len(article.text)
+
+
+def test_refit_ships_weights_fitted_on_every_article_with_the_tuned_config(tmp_path: Path) -> None:
+    data = load_dataset(make_corpus(tmp_path / "en", n_articles=24))
+    (tmp_path / "kept").mkdir()
+    checkpoint = tmp_path / "kept" / "encoder.pt"
+    plain = fit(data.articles, tmp_path / "plain", TINY, seed=3, checkpoint=checkpoint)
+    refit = fit(data.articles, tmp_path / "refit", replace(TINY, refit=True), seed=3, checkpoint=checkpoint)
+    assert not plain["reused_checkpoint"] and refit["reused_checkpoint"]
+    assert "refit_articles" not in plain and refit["refit_articles"] == 24
+    assert (tmp_path / "kept" / "encoder-refit.pt").is_file()
+    config = (tmp_path / "plain" / CONFIG_FILE).read_text(encoding="utf-8")
+    assert (tmp_path / "refit" / CONFIG_FILE).read_text(encoding="utf-8") == config
+    assert (tmp_path / "refit" / MODEL_FILE).read_bytes() != (tmp_path / "plain" / MODEL_FILE).read_bytes()
+    output = TechniqueEncoder(tmp_path / "refit").predict_techniques(data.articles[0].text)
+    assert output.paragraphs
 
 
 def test_train_writes_a_card_and_refuses_too_few_articles(tmp_path: Path) -> None:
