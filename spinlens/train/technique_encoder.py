@@ -607,7 +607,9 @@ def fit(
     held = validation_split([a.id for a in articles], settings.validation_share, seed)
     fitting = [a for a in articles if a.id not in held]
     validation = [a for a in articles if a.id in held]
-    examples = [e for a in fitting for e in article_examples(a, tok, labels, settings.max_tokens)]
+    # Built once per article: the refit below trains on every article's chunks, in article order.
+    chunks_of = {a.id: article_examples(a, tok, labels, settings.max_tokens) for a in articles}
+    examples = [e for a in fitting for e in chunks_of[a.id]]
     _say(
         progress,
         f"fine-tuning on {len(fitting)} articles ({len(examples)} chunks, "
@@ -639,7 +641,7 @@ def fit(
     if settings.refit:
         # The config was tuned on the validation sixth with the model that did not see it;
         # the shipped weights then learn from those articles too.
-        every = [e for a in articles for e in article_examples(a, tok, labels, settings.max_tokens)]
+        every = [e for a in articles for e in chunks_of[a.id]]
         _say(progress, f"refitting on all {len(articles)} articles ({len(every)} chunks)")
         refit_checkpoint = None if checkpoint is None else checkpoint.with_name(f"{checkpoint.stem}-refit.pt")
         refitted = _fine_tuned(every, len(labels), settings, seed, progress, refit_checkpoint)
