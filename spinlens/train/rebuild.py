@@ -70,6 +70,7 @@ def rebuild_all(
     epochs: int = 4,
     checkpoint: Path | None = None,
     progress: Progress = None,
+    refit: bool = True,
 ) -> dict[str, float]:
     """Train every shipped model from ``data_root`` into ``out_dir/<task>``; returns seconds per task.
 
@@ -87,7 +88,7 @@ def rebuild_all(
     check_output_folder(out_dir / "semeval2023", "semeval2023")
     check_output_folder(out_dir / "semeval2025", "semeval2025")
     technique_encoder.check_replaceable(out_dir / "techniques_encoder")
-    settings = technique_encoder.FineTuneSettings(epochs=epochs)
+    settings = technique_encoder.FineTuneSettings(epochs=epochs, refit=refit)
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("semeval2023", lambda: semeval2023.train(data_2023, out_dir / "semeval2023", seed, progress)),
         ("semeval2025", lambda: semeval2025.train(data_2025, out_dir / "semeval2025", seed, progress)),

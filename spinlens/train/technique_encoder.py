@@ -75,8 +75,8 @@ class FineTuneSettings:
     threads: int = 2
     # After tuning on the validation sixth, fine-tune again on every article and ship that
     # model with the tuned config (5-fold CV: span F1 +0.015 any / +0.008 technique-aware,
-    # paragraph -0.004; docs/quality.md, round 6).
-    refit: bool = False
+    # paragraph -0.004; docs/quality.md, round 6). The shipped recipe since round 7.
+    refit: bool = True
 
 
 def _torch() -> Any:
@@ -712,6 +712,16 @@ def check_replaceable(out_dir: Path) -> None:
             )
 
 
+def _recipe(settings: FineTuneSettings, info: dict[str, Any]) -> str:
+    tuned = (
+        f"thresholds and mixing tuned on {info['validation_articles']} validation articles with the model "
+        f"fine-tuned on the other {info['fitting_articles']} (the validation_* metrics are that model's)"
+    )
+    if settings.refit:
+        return f"{tuned}; shipped weights fine-tuned again, same settings, on all {info['refit_articles']}"
+    return f"{tuned}; shipped weights are that model's"
+
+
 def train(
     data_dir: Path,
     out_dir: Path,
@@ -748,6 +758,7 @@ def train(
             "settings": settings.__dict__,
             "training_seconds": round((_dt.datetime.now(_dt.UTC) - started).total_seconds(), 1),
             "environment": {"python": platform.python_version(), "torch": torch.__version__},
+            "recipe": _recipe(settings, info),
             "metrics": info,
             "quantisation": "onnxruntime quantize_dynamic, int8 weights",
             **card_decisions(json.loads((staging / CONFIG_FILE).read_text(encoding="utf-8"))),
