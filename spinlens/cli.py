@@ -267,7 +267,7 @@ def train_all(
     checkpoint: CheckpointOption = None,
     refit: RefitOption = True,
 ) -> None:
-    """Rebuild every shipped model (about 35 min on 2 cores; train extra) and compare with shipped ones."""
+    """Rebuild every shipped model (about 30 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
