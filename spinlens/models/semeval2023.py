@@ -1,8 +1,10 @@
 """Models for genre, frames and persuasion techniques (SemEval-2023 Task 3, English).
 
-Everything here is linear and sparse so that inference needs only numpy, scipy
-and scikit-learn's stateless text tools, and so that every decision can be
-traced back to the words that drove it.
+Everything here is linear and sparse so that inference needs only numpy and
+scipy (scikit-learn fits the models; :mod:`spinlens.models.tfidf` and
+:mod:`spinlens.models.hashing` apply its vocabularies and hashing without
+importing it), and so that every decision can be traced back to the words that
+drove it.
 
 * :class:`ArticleLabeller` — genre (softmax) and frames (one-vs-rest sigmoids
   with per-frame thresholds) from word and character TF-IDF of the article; in
@@ -39,7 +41,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
 
 from spinlens.core.errors import ModelError
 from spinlens.features.cues import (
@@ -52,6 +53,7 @@ from spinlens.features.cues import (
 )
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
+from spinlens.models.hashing import hash_features
 from spinlens.models.linear import LinearHeads
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
@@ -280,15 +282,12 @@ class SpanTagger:
     high: float = 0.5
     n_hash: int = 2**18
 
-    def hasher(self) -> FeatureHasher:
-        return FeatureHasher(n_features=self.n_hash, input_type="pair", alternate_sign=False)
-
     def token_scores(
         self, art: TokenizedArticle, para_probs: np.ndarray | None = None, labels: Sequence[str] = ()
     ) -> np.ndarray:
         if not art.tokens:
             return np.zeros(0)
-        X = self.hasher().transform(token_features(art, para_probs, labels))
+        X = hash_features(token_features(art, para_probs, labels), self.n_hash)
         return sigmoid(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
 
     @classmethod
@@ -305,10 +304,9 @@ class SpanTagger:
     ) -> SpanTagger:
         from sklearn.linear_model import LogisticRegression
 
-        hasher = FeatureHasher(n_features=n_hash, input_type="pair", alternate_sign=False)
         X = sparse.vstack(
             [
-                hasher.transform(token_features(a, p, labels))
+                hash_features(token_features(a, p, labels), n_hash)
                 for a, p in zip(arts, para_probs, strict=True)
                 if a.tokens
             ]
@@ -435,13 +433,10 @@ class SpanLabeller:
     n_hash: int = 2**16
     _relative: np.ndarray | None = field(default=None, repr=False, compare=False)
 
-    def hasher(self) -> FeatureHasher:
-        return FeatureHasher(n_features=self.n_hash, input_type="pair", alternate_sign=False)
-
     def logits(self, feats: Sequence[list[Feature]]) -> np.ndarray:
         if not feats:
             return np.zeros((0, len(self.labels)))
-        X = self.hasher().transform(feats)
+        X = hash_features(feats, self.n_hash)
         return np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
 
     def evidence(self, feats: list[Feature], label: str, k: int = 3) -> list[str]:
@@ -454,7 +449,7 @@ class SpanLabeller:
         ]
         if not words:
             return []
-        X = self.hasher().transform([[("w=" + w, 1.0)] for w in words]).tocsr()
+        X = hash_features([[("w=" + w, 1.0)] for w in words], self.n_hash)
         if self._relative is None:
             self._relative = self.coef - self.coef.mean(axis=0, keepdims=True)
         contributions = np.asarray(X @ self._relative[j]).ravel()
@@ -474,8 +469,7 @@ class SpanLabeller:
     ) -> SpanLabeller:
         # One-vs-rest rather than a joint softmax: liblinear is many times faster than
         # lbfgs over a million weights, and the softmax of one-vs-rest logits ranks alike.
-        hasher = FeatureHasher(n_features=n_hash, input_type="pair", alternate_sign=False)
-        X = hasher.transform(feats)
+        X = hash_features(feats, n_hash)
         Y = np.array([[label == t for t in labels] for label in y], dtype=np.int8).reshape(
             len(y), len(labels)
         )

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from spinlens.core.errors import ModelError
 from spinlens.datasets.semeval2025 import (
@@ -123,6 +122,8 @@ def fit_binary_heads(
     features than articles: it fits a head in milliseconds where the primal takes a
     second. ``dual=False`` uses lbfgs, for a few hundred dense columns.
     """
+    from sklearn.linear_model import LogisticRegression  # training only: a slow import
+
     coef = np.zeros((len(labels), X.shape[1]))
     intercept = np.zeros(len(labels))
     for j in range(len(labels)):
@@ -152,6 +153,8 @@ def fit_softmax_head(
     class_weight: str | None = None,
 ) -> LinearHeads:
     """A multinomial logistic regression over ``labels``; labels absent from ``y`` never win."""
+    from sklearn.linear_model import LogisticRegression
+
     present = sorted(set(y))
     coef = np.zeros((len(labels), X.shape[1]))
     intercept = np.full(len(labels), _NEVER)
@@ -748,6 +751,8 @@ class DenseLogistic:
 
     @classmethod
     def fit(cls, X: np.ndarray, y: np.ndarray, *, C: float, seed: int) -> DenseLogistic:
+        from sklearn.linear_model import LogisticRegression
+
         X = np.asarray(X, dtype=np.float64)
         mean = X.mean(axis=0)
         scale = X.std(axis=0)

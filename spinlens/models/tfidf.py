@@ -1,34 +1,97 @@
 """TF-IDF with a frozen vocabulary, shared by the SemEval-2023 and SemEval-2025 models.
 
-Saved as the term list and the idf weights (plain arrays, no pickle); rebuilding
-the scikit-learn vectoriser from them gives the same matrix as at training time.
+Saved as the term list and the idf weights (plain arrays, no pickle). Fitting uses
+scikit-learn's ``TfidfVectorizer``; applying a fitted vocabulary is done here, with the
+same analysers and the same arithmetic in the same order, because importing scikit-learn
+costs about half a second of every cold start. The matrices are the same bit for bit
+(``tests/test_models_sparse_features.py`` compares them with scikit-learn's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, ClassVar, Self
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from spinlens.core.errors import ModelError
 from spinlens.models.arrays import pack_strings, unpack_strings
 
 # Corpora this small cannot satisfy a min_df/max_df tuned for hundreds of documents.
 _SMALL_CORPUS = 10
 
+# The vectoriser settings this module reproduces; the last three only shape the vocabulary.
+_APPLIED = frozenset({"analyzer", "ngram_range", "token_pattern", "lowercase", "sublinear_tf"})
+_FIT_ONLY = frozenset({"min_df", "max_df", "max_features"})
+_DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's
+_WHITE_SPACES = re.compile(r"\s\s+")
 
-def _vectorizer_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
-    kwargs = dict(params)
-    if "ngram_range" in kwargs:
-        kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
-    return kwargs
+Analyzer = Callable[[str], list[str]]
 
 
-def _counter_kwargs(params: Mapping[str, Any]) -> dict[str, Any]:
-    keep = ("ngram_range", "token_pattern", "lowercase", "analyzer")
-    return {k: v for k, v in _vectorizer_kwargs(params).items() if k in keep}
+def _word_ngrams(text: str, pattern: re.Pattern[str], lowercase: bool, min_n: int, max_n: int) -> list[str]:
+    tokens: list[str] = pattern.findall(text.lower() if lowercase else text)
+    if max_n == 1:
+        return tokens
+    grams = list(tokens) if min_n == 1 else []
+    for n in range(max(min_n, 2), min(max_n, len(tokens)) + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def _char_wb_ngrams(text: str, lowercase: bool, min_n: int, max_n: int) -> list[str]:
+    """Character n-grams inside words padded with a space, in scikit-learn's order."""
+    text = _WHITE_SPACES.sub(" ", text.lower() if lowercase else text)
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(min_n, max_n + 1):
+            if len(padded) <= n:  # a short word counts once, whole
+                grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def build_analyzer(params: Mapping[str, Any]) -> Analyzer:
+    """The function that turns a text into its terms, as ``TfidfVectorizer(**params)`` would."""
+    unsupported = set(params) - _APPLIED - _FIT_ONLY
+    if unsupported:
+        raise ModelError(
+            f"TF-IDF settings {sorted(unsupported)} are not supported when applying a vocabulary"
+        )
+    min_n, max_n = params.get("ngram_range", (1, 1))
+    lowercase = bool(params.get("lowercase", True))
+    kind = params.get("analyzer", "word")
+    if kind == "char_wb":
+        return partial(_char_wb_ngrams, lowercase=lowercase, min_n=min_n, max_n=max_n)
+    if kind == "word":
+        pattern = re.compile(params.get("token_pattern", _DEFAULT_TOKEN_PATTERN))
+        if pattern.groups > 1:
+            raise ModelError(f"token pattern {pattern.pattern!r} captures more than one group")
+        return partial(_word_ngrams, pattern=pattern, lowercase=lowercase, min_n=min_n, max_n=max_n)
+    raise ModelError(f"TF-IDF analyzer {kind!r} is not supported when applying a vocabulary")
+
+
+def _normalise_rows(matrix: sparse.csr_matrix) -> None:
+    """Scale each row to unit length in place, rounding as scikit-learn's compiled loop does.
+
+    That loop squares in the data's precision, sums the squares one by one in double
+    precision, and divides in double precision; numpy's pairwise sums would differ in the
+    last bit now and then.
+    """
+    data = matrix.data
+    for start, end in zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True):
+        if start == end:
+            continue
+        row = data[start:end]
+        total = float(np.cumsum((row * row).astype(np.float64))[-1])
+        if total == 0.0:
+            continue
+        data[start:end] = (row.astype(np.float64) / np.sqrt(total)).astype(data.dtype)
 
 
 class TfidfEncoder:
@@ -40,17 +103,19 @@ class TfidfEncoder:
         self.params = dict(params)
         self.terms = terms
         self.idf = np.asarray(idf, dtype=np.float64)
-        self._vectorizer = TfidfVectorizer(
-            vocabulary={term: i for i, term in enumerate(terms)},
-            dtype=self.dtype,
-            **_vectorizer_kwargs(params),
-        )
-        self._vectorizer.idf_ = self.idf
-        self._counter: CountVectorizer | None = None
+        if len(self.idf) != len(terms):
+            raise ModelError(f"{len(self.idf)} idf weights for {len(terms)} terms")
+        self.vocabulary = {term: i for i, term in enumerate(terms)}
+        self._analyze = build_analyzer(self.params)
 
     @classmethod
     def fit(cls, texts: Sequence[str], params: Mapping[str, Any]) -> Self:
-        kwargs = _vectorizer_kwargs(params)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        build_analyzer(params)  # refuse settings that could be fitted but not applied
+        kwargs = dict(params)
+        if "ngram_range" in kwargs:
+            kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
         if len(texts) < _SMALL_CORPUS:
             kwargs["min_df"] = 1
             kwargs["max_df"] = 1.0
@@ -64,15 +129,42 @@ class TfidfEncoder:
         return len(self.terms)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.csr_matrix(self._vectorizer.transform(texts))
+        matrix = self._count(texts, self.dtype)
+        if self.params.get("sublinear_tf"):
+            np.log(matrix.data, matrix.data)
+            matrix.data += 1.0
+        matrix.data *= self.idf[matrix.indices]
+        _normalise_rows(matrix)
+        return matrix
 
     def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Raw term counts in the same columns (for per-sentence shares of a score)."""
-        if self._counter is None:
-            self._counter = CountVectorizer(
-                vocabulary=self._vectorizer.vocabulary, dtype=np.float64, **_counter_kwargs(self.params)
-            )
-        return sparse.csr_matrix(self._counter.transform(texts))
+        return self._count(texts, np.float64)
+
+    def _count(self, texts: Sequence[str], dtype: type[np.floating[Any]]) -> sparse.csr_matrix:
+        columns: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        vocabulary = self.vocabulary
+        for text in texts:
+            found: dict[int, int] = {}
+            for term in self._analyze(text):
+                column = vocabulary.get(term)
+                if column is not None:
+                    found[column] = found.get(column, 0) + 1
+            columns.extend(found)
+            counts.extend(found.values())
+            indptr.append(len(columns))
+        matrix = sparse.csr_matrix(
+            (
+                np.asarray(counts, dtype=dtype),
+                np.asarray(columns, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int32),
+            ),
+            shape=(len(texts), len(self.terms)),
+        )
+        matrix.sort_indices()
+        return matrix
 
     def save(self, prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         arrays[f"{prefix}.terms"] = pack_strings(self.terms)

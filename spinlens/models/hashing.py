@@ -1,0 +1,45 @@
+"""Feature hashing for the linear technique models, without importing scikit-learn.
+
+The models were trained on ``sklearn.feature_extraction.FeatureHasher(input_type="pair",
+alternate_sign=False)`` columns. Importing scikit-learn costs about half a second of every
+cold start, so analysis hashes here, with the same MurmurHash3 (the ``murmurhash``
+package spaCy already depends on) and the same column rule; the result is the same
+matrix bit for bit (``tests/test_models_sparse_features.py`` compares the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from murmurhash.mrmr import hash as murmurhash3_32
+from scipy import sparse
+
+_INT32_MIN = -(2**31)
+
+
+def hash_features(rows: Iterable[Iterable[tuple[str, float]]], n_features: int) -> sparse.csr_matrix:
+    """One row per item of ``rows``: each (name, value) adds ``value`` to the column its name hashes to."""
+    indices: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    for row in rows:
+        for name, value in row:
+            if value == 0:
+                continue
+            h = murmurhash3_32(name)
+            # abs() of the smallest int32 overflows in C; scikit-learn special-cases it the same way.
+            column = (2**31 - 1 - (n_features - 1)) % n_features if h == _INT32_MIN else abs(h) % n_features
+            indices.append(column)
+            values.append(float(value))
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (
+            np.asarray(values, dtype=np.float64),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(indptr) - 1, n_features),
+    )
+    matrix.sum_duplicates()  # also sorts each row's columns, as scikit-learn's does
+    return matrix

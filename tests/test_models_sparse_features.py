@@ -1,0 +1,143 @@
+"""TF-IDF and feature hashing without scikit-learn give scikit-learn's matrices, bit for bit.
+
+The shipped linear models were trained on scikit-learn's columns; analysis builds them
+itself so that it need not import scikit-learn (half a second of every cold start).
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from spinlens.core.errors import ModelError
+from spinlens.models import semeval2023, semeval2025
+from spinlens.models.hashing import hash_features
+from spinlens.models.store import load_semeval2023
+from spinlens.models.tfidf import TfidfEncoder, build_analyzer
+
+WORDS_TEXT = (
+    "the a of we they our minister's plan is a disgrace critics called it shameless betrayal nation "
+    "sources say deal doomed never surrender president told reporters Café naïve Ünïon straße "
+    "über-rich co-operation 2024 3.5% U.S. e-mail it's don't !!! ?? -- … “quoted” «guillemets» "
+    "Kyiv Moscow NATO EU $5bn x y I ok élite façade 日本 emoji🙂 A I"
+)
+WORDS = WORDS_TEXT.split()
+SEPARATORS = (" ", " ", " ", "  ", "\n", "\n\n", "\t", " \u00a0", ", ", ". ")
+
+
+def texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    made = ["", "   ", "a", "I", "Hello", "x  y\t\tz\n\nw"]
+    for _ in range(n):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(1, 120))]
+        made.append("".join(w + rng.choice(SEPARATORS) for w in words).strip(rng.choice(["", " ", "."])))
+    return made
+
+
+PARAMS = {
+    "paragraph word": semeval2023.PARAGRAPH_WORD_PARAMS,
+    "paragraph char_wb": semeval2023.PARAGRAPH_CHAR_PARAMS,
+    "article word": semeval2023.ARTICLE_WORD_PARAMS,
+    "article char_wb": semeval2023.ARTICLE_CHAR_PARAMS,
+    "narratives": semeval2025.NARRATIVE_TFIDF,
+    "roles": semeval2025.ROLE_TFIDF,
+    "trigrams from two": {"ngram_range": [2, 3], "min_df": 1},
+    "unigrams, no sublinear tf": {"lowercase": False},
+}
+
+
+def sklearn_vectoriser(encoder: TfidfEncoder) -> TfidfVectorizer:
+    """How the models applied their vocabulary before: scikit-learn's vectoriser with the saved idf."""
+    kwargs: dict[str, Any] = {
+        k: v for k, v in encoder.params.items() if k not in ("min_df", "max_df", "max_features")
+    }
+    if "ngram_range" in kwargs:
+        kwargs["ngram_range"] = tuple(kwargs["ngram_range"])
+    vectoriser = TfidfVectorizer(vocabulary=encoder.vocabulary, dtype=encoder.dtype, **kwargs)
+    vectoriser.idf_ = encoder.idf
+    return vectoriser
+
+
+def assert_same(mine: sparse.spmatrix, theirs: sparse.spmatrix) -> None:
+    mine, theirs = sparse.csr_matrix(mine), sparse.csr_matrix(theirs)
+    assert mine.shape == theirs.shape and mine.dtype == theirs.dtype
+    assert np.array_equal(mine.indptr, theirs.indptr)
+    assert np.array_equal(mine.indices, theirs.indices)
+    # Bit for bit: not one rounding may differ, or retrained models would stop matching the shipped ones.
+    assert mine.data.tobytes() == theirs.data.tobytes()
+
+
+@pytest.mark.parametrize("name", PARAMS)
+@pytest.mark.parametrize("encoder_class", [TfidfEncoder, semeval2025.TfidfEncoder])
+def test_tfidf_matches_scikit_learn_bit_for_bit(name: str, encoder_class: type[TfidfEncoder]) -> None:
+    encoder = encoder_class.fit(texts(60, seed=1), PARAMS[name])
+    assert encoder.size > 10
+    unseen = texts(40, seed=2)
+    assert_same(encoder.transform(unseen), sklearn_vectoriser(encoder).transform(unseen))
+    counter_kwargs = {
+        k: (tuple(v) if k == "ngram_range" else v)
+        for k, v in encoder.params.items()
+        if k in ("ngram_range", "token_pattern", "lowercase", "analyzer")
+    }
+    counter = CountVectorizer(vocabulary=encoder.vocabulary, dtype=np.float64, **counter_kwargs)
+    assert_same(encoder.counts(unseen), counter.transform(unseen))
+
+
+def test_the_shipped_vocabularies_give_scikit_learns_matrices() -> None:
+    models = load_semeval2023()
+    encoders = [models.articles.word, models.articles.char, models.stage1.word, models.stage1.char]
+    shipped_2025 = semeval2025.load_semeval2025()
+    encoders += [shipped_2025.narratives.encoder, shipped_2025.roles.encoder]
+    sample = texts(30, seed=3)
+    for encoder in encoders:
+        assert_same(encoder.transform(sample), sklearn_vectoriser(encoder).transform(sample))
+
+
+def test_feature_hashing_matches_scikit_learn() -> None:
+    rng = random.Random(4)
+    names = [f"{kind}={w}" for kind in ("w", "lw", "rw", "s") for w in WORDS] + ["", "bias", "é" * 40]
+    rows = [
+        [(rng.choice(names), rng.choice([1.0, 0.5, -2.0, 0.0, 3])) for _ in range(rng.randint(0, 60))]
+        for _ in range(50)
+    ]
+    for n_features in (2**16, 2**18, 7):
+        theirs = FeatureHasher(n_features=n_features, input_type="pair", alternate_sign=False).transform(rows)
+        assert_same(hash_features(rows, n_features), theirs)
+    assert hash_features([], 16).shape == (0, 16)
+
+
+def test_settings_that_cannot_be_applied_are_refused() -> None:
+    with pytest.raises(ModelError, match="stop_words"):
+        build_analyzer({"stop_words": "english"})
+    with pytest.raises(ModelError, match="analyzer 'char'"):
+        build_analyzer({"analyzer": "char"})
+    with pytest.raises(ModelError, match="more than one group"):
+        build_analyzer({"token_pattern": r"(a)(b)"})
+    with pytest.raises(ModelError, match="idf weights"):
+        TfidfEncoder({}, ["one", "two"], np.ones(3))
+
+
+def test_analysis_does_not_import_scikit_learn() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        from spinlens.core.model import Article
+        from spinlens.pipeline import load_pipeline
+        text = 'Critics called the plan a shameless betrayal. Sources say it was doomed.\\n\\n"No," he said.'
+        for profile in ("default", "fast"):
+            assert load_pipeline(profile)(Article(text=text)).findings, profile
+        print(sorted(m for m in sys.modules if m.split(".")[0] == "sklearn"))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
