@@ -23,7 +23,7 @@ from spinlens.models.arrays import pack_strings, unpack_strings
 # Corpora this small cannot satisfy a min_df/max_df tuned for hundreds of documents.
 _SMALL_CORPUS = 10
 
-# The vectoriser settings this module reproduces; the last three only shape the vocabulary.
+# The vectoriser settings applied here, and those that only shaped the vocabulary when it was fitted.
 _APPLIED = frozenset({"analyzer", "ngram_range", "token_pattern", "lowercase", "sublinear_tf"})
 _FIT_ONLY = frozenset({"min_df", "max_df", "max_features"})
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's
