@@ -82,7 +82,10 @@ EpochsOption = Annotated[
 ]
 CheckpointOption = Annotated[
     Path | None,
-    typer.Option(help="Keep the encoder's fine-tuned PyTorch weights here; if the file exists, reuse them."),
+    typer.Option(
+        help="Keep the encoder's fine-tuned PyTorch weights in this file (the refitted ones beside it, "
+        "NAME-refit.pt); weights already there are reused instead of fine-tuning again."
+    ),
 ]
 RefitOption = Annotated[
     bool,
