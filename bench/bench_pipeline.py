@@ -72,11 +72,23 @@ def measure(mode: str, paths: list[str], processes: int, profile: str) -> dict[s
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def cold_start(path: str) -> float:
+def cold_start(path: str, profile: str) -> float:
     exe = Path(sys.executable).parent / "spinlens"
     started = time.perf_counter()
-    subprocess.run([str(exe), "analyze", path, "--format", "json"], capture_output=True, check=True)
+    subprocess.run(
+        [str(exe), "analyze", path, "--format", "json", "--profile", profile], capture_output=True, check=True
+    )
     return time.perf_counter() - started
+
+
+def shipped_model_mb() -> dict[str, float]:
+    """Megabytes of each model folder shipped in the package (the MiniLM ONNX dependency is not ours)."""
+    root = REPO / "spinlens" / "models"
+    return {
+        folder.name: sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+        for folder in sorted(root.iterdir())
+        if folder.is_dir() and not folder.name.startswith("__")
+    }
 
 
 def main() -> None:
@@ -112,7 +124,13 @@ def main() -> None:
         )
     ratio = results["full"]["run_s"] / results["spacy"]["run_s"]
     print(f" ratio: full pipeline takes {ratio:.2f}x the time of spaCy alone")
-    print(f"  cold: 'spinlens analyze FILE' end to end in {cold_start(paths[0]):.2f} s")
+    print(
+        f"  cold: 'spinlens analyze FILE --profile {args.profile}' end to end in "
+        f"{cold_start(paths[0], args.profile):.2f} s"
+    )
+    sizes = shipped_model_mb()
+    listed = ", ".join(f"{name} {mb:.1f}" for name, mb in sizes.items())
+    print(f"models: {sum(sizes.values()):.1f} MB shipped in spinlens/models ({listed})")
     print(f"  host: {os.cpu_count()} cores, python {sys.version.split()[0]}")
 
 
