@@ -230,3 +230,14 @@ def test_models_trained_on_a_third_beat_trivial_baselines_on_unseen_articles() -
     metrics = ("genre_macro_f1", "frames_micro_f1", "paragraph_micro_f1", "span_any_f1", "span_technique_f1")
     for metric in metrics:
         assert ours[metric] > trivial[metric], (metric, ours[metric], trivial[metric])
+
+
+def test_span_tagger_fitted_without_any_span_never_fires() -> None:
+    # An inner fold of a small corpus can hold no span; liblinear refuses a single class.
+    from spinlens.models.semeval2023 import SpanTagger, TokenizedArticle, token_targets
+
+    arts = [TokenizedArticle.from_text(t) for t in ("Calm words here.", "More plain and quiet text.")]
+    tagger = SpanTagger.fit(arts, [token_targets(a, []) for a in arts], [None, None], [], C=1.0, seed=1)
+    assert (tagger.token_scores(arts[0]) < 0.01).all()
+    marked = [token_targets(a, [(0, len(a.text))]) for a in arts]
+    assert (SpanTagger.fit(arts, marked, [None, None], [], C=1.0, seed=1).token_scores(arts[1]) > 0.99).all()

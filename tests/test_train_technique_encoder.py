@@ -95,3 +95,20 @@ def test_train_writes_a_card_and_refuses_too_few_articles(tmp_path: Path) -> Non
     config = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
     assert card["labels"] == config["labels"]
     assert list(card["thresholds"]["paragraph_techniques"].values()) == config["thresholds"]
+
+
+def test_cross_validation_reports_each_folds_validation_figures(tmp_path: Path) -> None:
+    from spinlens.evaluate.technique_encoder import ENCODER, cross_validate_encoder
+
+    data_dir = make_corpus(tmp_path / "en", n_articles=24)
+    report = cross_validate_encoder(data_dir, folds=2, seed=3, settings=TINY)
+    assert len(report.fold_scores[ENCODER]) == len(report.fold_validation) == 2
+    for figures in report.fold_validation:
+        assert set(figures) == {
+            "validation_paragraph_micro_f1",
+            "validation_span_any_f1",
+            "validation_span_technique_f1",
+        }
+        assert all(0.0 <= value <= 1.0 for value in figures.values())
+    assert report.to_dict()["fold_validation"] == report.fold_validation
+    assert "Validation sixth of each fold" in report.table()

@@ -44,6 +44,11 @@ METRICS = (
     ("span_any_f1", "Spans F1, any technique"),
     ("span_technique_f1", "Spans F1, technique-aware"),
 )
+VALIDATION_METRICS = (
+    ("validation_paragraph_micro_f1", "paragraph micro-F1"),
+    ("validation_span_any_f1", "span F1 any"),
+    ("validation_span_technique_f1", "technique-aware"),
+)
 NAMES = {
     ENCODER: "encoder (int8)",
     SYSTEM: "linear",
@@ -61,6 +66,10 @@ class EncoderReport:
     n_held_out: int
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
     fold_scores: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    # Per fold run: the figures each fold's tuning reached on its own validation sixth. Only
+    # training articles, so settings such as --epochs can be chosen on them without looking
+    # at the held-out folds.
+    fold_validation: list[dict[str, float]] = field(default_factory=list)
     seconds: float = 0.0
     seconds_per_article: float = 0.0
 
@@ -75,6 +84,7 @@ class EncoderReport:
                 s: {k: v for k, v in m.items() if isinstance(v, float)} for s, m in self.scores.items()
             },
             "fold_scores": self.fold_scores,
+            "fold_validation": self.fold_validation,
             "seconds": round(self.seconds, 1),
             "seconds_per_article": round(self.seconds_per_article, 4),
         }
@@ -121,12 +131,27 @@ class EncoderReport:
                     f"| {cell(linear, 'span_per_label')} "
                     f"| {per_label[label]['support']} |"
                 )
+        if self.fold_validation:
+            lines += ["", self.validation_line()]
         lines.append("")
         lines.append(
             f"Total time {self.seconds:.0f} s; encoder prediction "
             f"{self.seconds_per_article * 1000:.0f} ms per article (one thread, int8)."
         )
         return "\n".join(lines)
+
+    def validation_line(self) -> str:
+        """The inner figures: each fold's validation sixth, mean and per fold."""
+        parts = []
+        for key, title in VALIDATION_METRICS:
+            values = [v[key] for v in self.fold_validation if key in v]
+            if values:
+                per_fold = " / ".join(f"{v:.3f}" for v in values)
+                parts.append(f"{title} {np.mean(values):.3f} ({per_fold})")
+        return (
+            "Validation sixth of each fold (training articles only: where the thresholds were tuned, and "
+            "where settings such as --epochs may be compared), mean (per fold): " + "; ".join(parts) + "."
+        )
 
 
 def cross_validate_encoder(
@@ -160,6 +185,7 @@ def cross_validate_encoder(
     pooled = {s: Semeval2023Labels() for s in SYSTEMS}
     gold_all = Semeval2023Labels()
     fold_scores: dict[str, list[dict[str, float]]] = {s: [] for s in SYSTEMS}
+    fold_validation: list[dict[str, float]] = []
     predict_seconds, predicted = 0.0, 0
     for fold in run:
         train = [a for a, f in zip(articles, fold_of, strict=True) if f != fold]
@@ -179,7 +205,8 @@ def cross_validate_encoder(
             name = f"fold{fold + 1}-of{folds}-seed{seed}-epochs{settings.epochs}.pt"
             checkpoint = Path(checkpoints) / name
         with tempfile.TemporaryDirectory() as tmp:
-            fit(train, Path(tmp), settings, seed, say, checkpoint)
+            info = fit(train, Path(tmp), settings, seed, say, checkpoint)
+            fold_validation.append({key: info[key] for key, _ in VALIDATION_METRICS if key in info})
             # As analyze runs it: the encoder mixed with the linear models fitted on the same articles.
             model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear)
             t0 = time.perf_counter()
@@ -215,6 +242,7 @@ def cross_validate_encoder(
         n_held_out=len(gold_all.lines),
         scores={name: score_labels(gold_all, labels) for name, labels in pooled.items()},
         fold_scores=fold_scores,
+        fold_validation=fold_validation,
         seconds=time.perf_counter() - started,
         seconds_per_article=predict_seconds / max(predicted, 1),
     )

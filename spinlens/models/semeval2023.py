@@ -312,6 +312,11 @@ class SpanTagger:
             ]
         ).tocsr()
         y = np.concatenate([t for a, t in zip(arts, targets, strict=True) if a.tokens])
+        positives = int(y.sum())
+        if positives < 2 or positives == len(y):
+            # As fit_binary_heads does for a label: a few articles (an inner fold of a small
+            # corpus) may hold no span at all, and liblinear refuses a single class.
+            return cls(np.zeros(n_hash, dtype=np.float32), 8.0 if positives else -8.0, n_hash=n_hash)
         model = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
         model.fit(X, y)
         return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), n_hash=n_hash)
