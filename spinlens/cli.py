@@ -15,6 +15,7 @@ import typer
 
 from spinlens import __version__
 from spinlens.core.errors import SpinlensError
+from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
 
 app = typer.Typer(
     name="spinlens",
@@ -241,9 +242,9 @@ def train_techniques_encoder(
         Path, typer.Option("--out", help="Folder for model.onnx, config.json and model_card.json.")
     ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
-    epochs: EpochsOption = 4,
+    epochs: EpochsOption = ENCODER_EPOCHS,
     checkpoint: CheckpointOption = None,
-    refit: RefitOption = True,
+    refit: RefitOption = ENCODER_REFIT,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
     from spinlens.train.technique_encoder import FineTuneSettings, train
@@ -266,9 +267,9 @@ def train_all(
         Path, typer.Option("--out", help="Models root to write (one folder per task; use with --models).")
     ],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
-    epochs: EpochsOption = 4,
+    epochs: EpochsOption = ENCODER_EPOCHS,
     checkpoint: CheckpointOption = None,
-    refit: RefitOption = True,
+    refit: RefitOption = ENCODER_REFIT,
 ) -> None:
     """Rebuild every shipped model (about 30 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
@@ -345,8 +346,8 @@ def evaluate_techniques_encoder(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
-    epochs: EpochsOption = 4,
-    refit: RefitOption = True,
+    epochs: EpochsOption = ENCODER_EPOCHS,
+    refit: RefitOption = ENCODER_REFIT,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
     checkpoints: Annotated[
         Path | None,

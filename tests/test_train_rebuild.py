@@ -17,6 +17,7 @@ from spinlens.cli import app
 from spinlens.core.errors import DataError, ModelError
 from spinlens.train.output import check_output_folder, models_in
 from spinlens.train.rebuild import COMPARED, SHIPPED_ROOT, compare_models, data_folders, rebuild_all
+from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
 from spinlens.train.technique_encoder import check_replaceable
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
@@ -202,9 +203,16 @@ def test_cli_semeval2025_training_refuses_a_semeval2023_folder(tmp_path: Path) -
     assert (root / "semeval2023" / "weights.npz").read_bytes() == before
 
 
-@pytest.mark.parametrize(("flag", "refit"), [([], True), (["--no-refit"], False), (["--refit"], True)])
-def test_cli_train_all_refits_the_encoder_unless_told_not_to(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str], refit: bool
+@pytest.mark.parametrize(
+    ("flags", "epochs", "refit"),
+    [
+        ([], ENCODER_EPOCHS, ENCODER_REFIT),
+        (["--no-refit", "--epochs", "2"], 2, False),
+        (["--refit"], ENCODER_EPOCHS, True),
+    ],
+)
+def test_cli_train_all_follows_the_shipped_recipe_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flags: list[str], epochs: int, refit: bool
 ) -> None:
     from spinlens.train import semeval2023, semeval2025, technique_encoder
 
@@ -220,10 +228,18 @@ def test_cli_train_all_refits_the_encoder_unless_told_not_to(
         lambda data, out, seed, settings, *rest: seen.setdefault("settings", settings),
     )
     result = CliRunner().invoke(
-        app, ["train", "all", "--data", str(tmp_path), "--out", str(tmp_path / "out"), "--epochs", "2", *flag]
+        app, ["train", "all", "--data", str(tmp_path), "--out", str(tmp_path / "out"), *flags]
     )
     assert result.exit_code == 0, result.output
     assert set(seen) == {"semeval2023", "semeval2025", "settings"}
     settings = seen["settings"]
     assert isinstance(settings, technique_encoder.FineTuneSettings)
-    assert settings.refit is refit and settings.epochs == 2
+    assert settings.refit is refit and settings.epochs == epochs
+
+
+def test_shipped_encoder_was_trained_with_the_recipe_train_all_uses() -> None:
+    # Otherwise `spinlens train all` with no options would not rebuild what ships.
+    card = json.loads((SHIPPED_ROOT / "techniques_encoder" / "model_card.json").read_text(encoding="utf-8"))
+    assert card["settings"]["epochs"] == ENCODER_EPOCHS
+    assert card["settings"]["refit"] is ENCODER_REFIT
+    assert ("fine-tuned again" in card["recipe"]) is ENCODER_REFIT

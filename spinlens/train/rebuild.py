@@ -26,6 +26,7 @@ from spinlens.models import semeval2023 as models_2023
 from spinlens.models import semeval2025 as models_2025
 from spinlens.models import technique_encoder as encoder_model
 from spinlens.train.output import check_output_folder, models_in
+from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
 
 Progress = Callable[[str], None] | None
 
@@ -67,10 +68,10 @@ def rebuild_all(
     data_root: Path,
     out_dir: Path,
     seed: int = 13,
-    epochs: int = 4,
+    epochs: int = ENCODER_EPOCHS,
     checkpoint: Path | None = None,
     progress: Progress = None,
-    refit: bool = True,
+    refit: bool = ENCODER_REFIT,
 ) -> dict[str, float]:
     """Train every shipped model from ``data_root`` into ``out_dir/<task>``; returns seconds per task.
 

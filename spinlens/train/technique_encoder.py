@@ -58,6 +58,7 @@ from spinlens.models.technique_encoder import (
 )
 from spinlens.nlp.segment import paragraphs
 from spinlens.train.output import check_output_folder
+from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
 
 Progress = Callable[[str], None] | None
 
@@ -66,17 +67,15 @@ MIN_TRAIN_ARTICLES = 12
 
 @dataclass(frozen=True)
 class FineTuneSettings:
-    epochs: int = 4
+    epochs: int = ENCODER_EPOCHS
     learning_rate: float = 8e-5
     head_learning_rate: float = 1e-3
     batch_size: int = 16
     max_tokens: int = 128
     validation_share: float = 1 / 6
     threads: int = 2
-    # After tuning on the validation sixth, fine-tune again on every article and ship that
-    # model with the tuned config (5-fold CV: span F1 +0.015 any / +0.008 technique-aware,
-    # paragraph -0.004; docs/quality.md, round 6). The shipped recipe since round 7.
-    refit: bool = True
+    # Fine-tune again on every article after tuning (spinlens.train.recipe).
+    refit: bool = ENCODER_REFIT
 
 
 def _torch() -> Any:
