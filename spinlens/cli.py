@@ -93,8 +93,7 @@ RefitOption = Annotated[
     typer.Option(
         "--refit/--no-refit",
         help="After tuning on the held-out sixth, fine-tune the encoder again on every article "
-        "(a second fine-tuning, the shipped recipe; --no-refit ships the tuned model itself, "
-        "in half the time).",
+        "and ship that model (a second fine-tuning: twice the time).",
     ),
 ]
 
