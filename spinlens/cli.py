@@ -270,7 +270,7 @@ def train_all(
     checkpoint: CheckpointOption = None,
     refit: RefitOption = ENCODER_REFIT,
 ) -> None:
-    """Rebuild every shipped model (about 30 min on 2 cores; train extra) and compare with shipped ones."""
+    """Rebuild every shipped model (about 25 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
@@ -340,8 +340,8 @@ def evaluate_techniques_encoder(
     fold: Annotated[
         list[int] | None,
         typer.Option(
-            help="Run only this fold (1-based; repeatable). Each takes about 30 min on 2 cores "
-            "(15 with --no-refit)."
+            help="Run only this fold (1-based; repeatable). Each takes about 17 min on 2 cores "
+            "(35 with --refit)."
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
