@@ -71,6 +71,12 @@ Arrays = dict[str, np.ndarray]
 # Building blocks
 
 
+def too_few_to_fit(positives: int, n: int) -> bool:
+    """Whether a binary head is left constant: liblinear needs two classes, and a class
+    seen once (or no negative at all) gives nothing to learn from."""
+    return positives < 2 or positives == n
+
+
 def fit_binary_heads(
     X: sparse.spmatrix | np.ndarray,
     Y: np.ndarray,
@@ -89,7 +95,7 @@ def fit_binary_heads(
     intercept = np.full(len(labels), -8.0)
     for j in range(len(labels)):
         positives = int(Y[:, j].sum())
-        if positives < 2 or positives == len(Y):
+        if too_few_to_fit(positives, len(Y)):
             continue
         model = LogisticRegression(
             C=C, class_weight=class_weight, solver="liblinear", dual=dual, max_iter=2000, random_state=seed
@@ -313,9 +319,8 @@ class SpanTagger:
         ).tocsr()
         y = np.concatenate([t for a, t in zip(arts, targets, strict=True) if a.tokens])
         positives = int(y.sum())
-        if positives < 2 or positives == len(y):
-            # As fit_binary_heads does for a label: a few articles (an inner fold of a small
-            # corpus) may hold no span at all, and liblinear refuses a single class.
+        if too_few_to_fit(positives, len(y)):
+            # A few articles (an inner fold of a small corpus) may hold no span at all.
             return cls(np.zeros(n_hash, dtype=np.float32), 8.0 if positives else -8.0, n_hash=n_hash)
         model = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
         model.fit(X, y)
