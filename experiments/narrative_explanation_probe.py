@@ -1,0 +1,92 @@
+"""Narratives trained with the annotators' explanations (subtask 3) as extra training texts.
+
+`subtask-3-annotations.txt` gives, for 165 of the English articles, the dominant narrative and
+an explanation of up to 80 words of why the article carries it. The variants add each training
+article's explanation to what the TF-IDF narrative heads learn from; held-out articles are
+predicted from their text alone, as at analysis time, and their explanations are never read.
+Everything else (embedding heads, share, thresholds tuned on inner folds) is as
+`spinlens train semeval2025` does it, on the folds of `spinlens evaluate semeval2025`.
+
+    python experiments/narrative_explanation_probe.py base extra concat [...]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import time
+from pathlib import Path
+
+import spinlens.train.semeval2025 as training
+from spinlens.datasets.semeval2025 import Semeval2025Document, load_semeval2025
+from spinlens.evaluate.semeval2025 import _narrative_scores
+from spinlens.models.semeval2025 import OTHER
+
+DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
+
+
+def explanations() -> dict[str, str]:
+    out = {}
+    for line in (DATA / "subtask-3-annotations.txt").read_text(encoding="utf-8").splitlines():
+        file, _narrative, _sub, text = line.split("\t", 3)
+        out[file.removesuffix(".txt")] = text
+    return out
+
+
+PLAIN = training._fit_narratives_plain
+
+
+def augmented_fit(mode: str, explained: dict[str, str]):
+    def fit(docs, taxonomy, seed, thresholds=None):
+        docs = list(docs)
+        if mode == "extra":
+            # One more training text per explained article, with the article's labels.
+            docs += [dataclasses.replace(d, text=explained[d.id]) for d in docs if d.id in explained]
+        elif mode == "concat":
+            docs = [
+                dataclasses.replace(d, text=d.text + "\n\n" + explained[d.id]) if d.id in explained else d
+                for d in docs
+            ]
+        return PLAIN(docs, taxonomy, seed, thresholds)
+
+    return fit
+
+
+def run(mode: str, data, docs, assignment, explained, folds: int = 5, seed: int = 13) -> dict[str, float]:
+    training._fit_narratives_plain = augmented_fit(mode, explained)
+    coarse, fine, gold, other_right = [], [], [], 0
+    for fold in range(folds):
+        train = [d for d, f in zip(docs, assignment, strict=True) if f != fold]
+        test = [d for d, f in zip(docs, assignment, strict=True) if f == fold and d.narratives]
+        model, card = training.fit_narrative_model(train, data.taxonomy, seed)
+        texts = [d.text for d in test]
+        predictions = model.predict(texts, training.embed_articles_cached(texts))
+        coarse += [p.narrative_labels for p in predictions]
+        fine += [p.subnarrative_labels for p in predictions]
+        gold += test
+        other_right += sum(p.is_other == (set(d.narratives) == {OTHER}) for d, p in zip(test, predictions))
+        print(f"  {mode} fold {fold + 1}: share {card['embedding_share']}", flush=True)
+    scores = _narrative_scores(gold, coarse, fine)
+    scores["other_right"] = other_right / len(gold)
+    return scores
+
+
+def main() -> None:
+    data = load_semeval2025(DATA)
+    explained = explanations()
+    docs: list[Semeval2025Document] = [d for d in data.documents if d.narratives or d.mentions]
+    seed = int(os.environ.get("SEED", "13"))
+    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
+    for mode in sys.argv[1:]:
+        began = time.time()
+        s = run(mode, data, docs, assignment, explained, seed=seed)
+        print(
+            f"{mode}: coarse {s['narratives_f1_coarse']:.3f} fine {s['narratives_f1_fine']:.3f} "
+            f"other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
