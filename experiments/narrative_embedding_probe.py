@@ -73,6 +73,11 @@ def run(variant: str, data, docs, assignment, folds: int = 5, seed: int = 13) ->
     variant, _, c = variant.partition("@C")
     models.NARRATIVE_EMBEDDED_C = float(c or 1.0)
     training.embed_articles_cached = EmbeddingCache(VARIANTS[variant])
+    return cross_validate(variant, data, docs, assignment, folds, seed)
+
+
+def cross_validate(name: str, data, docs, assignment, folds: int = 5, seed: int = 13) -> dict[str, float]:
+    """Fit and tune on each fold's training part as shipped; score the held-out articles, pooled."""
     coarse, fine, gold, other_right = [], [], [], 0
     for fold in range(folds):
         train = [d for d, f in zip(docs, assignment, strict=True) if f != fold]
@@ -83,8 +88,9 @@ def run(variant: str, data, docs, assignment, folds: int = 5, seed: int = 13) ->
         coarse += [p.narrative_labels for p in predictions]
         fine += [p.subnarrative_labels for p in predictions]
         gold += test
-        other_right += sum(p.is_other == (set(d.narratives) == {OTHER}) for d, p in zip(test, predictions))
-        print(f"  {variant} fold {fold + 1}: share {card['embedding_share']}", flush=True)
+        pairs = zip(test, predictions, strict=True)
+        other_right += sum(p.is_other == (set(d.narratives) == {OTHER}) for d, p in pairs)
+        print(f"  {name} fold {fold + 1}: share {card['embedding_share']}", flush=True)
     scores = _narrative_scores(gold, coarse, fine)
     scores["other_right"] = other_right / len(gold)
     return scores

@@ -18,10 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+from narrative_embedding_probe import cross_validate
+
 import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import Semeval2025Document, load_semeval2025
-from spinlens.evaluate.semeval2025 import _narrative_scores
-from spinlens.models.semeval2025 import OTHER
 
 DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
 
@@ -55,21 +55,7 @@ def augmented_fit(mode: str, explained: dict[str, str]):
 
 def run(mode: str, data, docs, assignment, explained, folds: int = 5, seed: int = 13) -> dict[str, float]:
     training._fit_narratives_plain = augmented_fit(mode, explained)
-    coarse, fine, gold, other_right = [], [], [], 0
-    for fold in range(folds):
-        train = [d for d, f in zip(docs, assignment, strict=True) if f != fold]
-        test = [d for d, f in zip(docs, assignment, strict=True) if f == fold and d.narratives]
-        model, card = training.fit_narrative_model(train, data.taxonomy, seed)
-        texts = [d.text for d in test]
-        predictions = model.predict(texts, training.embed_articles_cached(texts))
-        coarse += [p.narrative_labels for p in predictions]
-        fine += [p.subnarrative_labels for p in predictions]
-        gold += test
-        other_right += sum(p.is_other == (set(d.narratives) == {OTHER}) for d, p in zip(test, predictions))
-        print(f"  {mode} fold {fold + 1}: share {card['embedding_share']}", flush=True)
-    scores = _narrative_scores(gold, coarse, fine)
-    scores["other_right"] = other_right / len(gold)
-    return scores
+    return cross_validate(mode, data, docs, assignment, folds, seed)
 
 
 def main() -> None:
