@@ -144,10 +144,9 @@ class EncoderReport:
         """The inner figures: each fold's validation sixth, mean and per fold."""
         parts = []
         for key, title in VALIDATION_METRICS:
-            values = [v[key] for v in self.fold_validation if key in v]
-            if values:
-                per_fold = " / ".join(f"{v:.3f}" for v in values)
-                parts.append(f"{title} {np.mean(values):.3f} ({per_fold})")
+            values = [figures[key] for figures in self.fold_validation]
+            per_fold = " / ".join(f"{v:.3f}" for v in values)
+            parts.append(f"{title} {np.mean(values):.3f} ({per_fold})")
         return (
             "Validation sixth of each fold (training articles only: where the thresholds were tuned, and "
             "where settings such as --epochs may be compared), mean (per fold): " + "; ".join(parts) + "."
@@ -206,7 +205,7 @@ def cross_validate_encoder(
             checkpoint = Path(checkpoints) / name
         with tempfile.TemporaryDirectory() as tmp:
             info = fit(train, Path(tmp), settings, seed, say, checkpoint)
-            fold_validation.append({key: info[key] for key, _ in VALIDATION_METRICS if key in info})
+            fold_validation.append({key: info[key] for key, _ in VALIDATION_METRICS})
             # As analyze runs it: the encoder mixed with the linear models fitted on the same articles.
             model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear)
             t0 = time.perf_counter()
