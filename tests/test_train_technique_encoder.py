@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_models_semeval2023 import make_corpus
 
@@ -20,6 +21,7 @@ from spinlens.train.technique_encoder import (
     FineTuneSettings,
     article_examples,
     fit,
+    positive_weights,
     train,
     validation_split,
 )
@@ -44,6 +46,21 @@ def test_examples_mark_the_annotated_word_pieces(tmp_path: Path) -> None:
     assert inside
     assert all(any(s.start < end and start < s.end for s in spans) for start, end in inside)
     assert any(spans[0].start <= start and end <= spans[0].end for start, end in inside)
+
+
+def test_rarer_labels_weigh_more_and_balance_zero_weighs_all_alike(tmp_path: Path) -> None:
+    data = load_dataset(make_corpus(tmp_path / "en", n_articles=12))
+    labels = ["Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"]
+    examples = [e for a in data.articles for e in article_examples(a, tokenizer(), labels, 64)]
+    token_counts = sum(e.token_targets.sum(0) for e in examples)
+    assert (token_counts > 0).all() and len(set(token_counts.tolist())) == len(token_counts)
+    token_weights, paragraph_weights = positive_weights(examples, 0.5)
+    assert token_weights.shape == (len(labels) + 1,) and paragraph_weights.shape == (len(labels),)
+    # The last column ("any technique") is the commonest target, so it keeps weight 1.
+    assert token_weights[-1] == 1.0
+    assert token_weights == pytest.approx((token_counts[-1] / token_counts) ** 0.5)
+    assert list(np.argsort(token_weights)) == list(np.argsort(-token_counts))
+    assert all((w == 1.0).all() for w in positive_weights(examples, 0.0))
 
 
 def test_validation_split_is_deterministic_and_disjoint() -> None:

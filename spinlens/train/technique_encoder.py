@@ -73,6 +73,9 @@ class FineTuneSettings:
     batch_size: int = 16
     max_tokens: int = 128
     validation_share: float = 1 / 6
+    # Positive examples of label j weigh (count of the commonest label / count of j) ** label_balance
+    # in the loss; 0 weighs every label alike, as shipped.
+    label_balance: float = 0.0
     threads: int = 2
     # Fine-tune again on every article after tuning (spinlens.train.recipe).
     refit: bool = ENCODER_REFIT
@@ -279,6 +282,18 @@ def _tensors(examples: Sequence[Example], n_labels: int) -> tuple[Any, ...]:
     )
 
 
+def positive_weights(examples: Sequence[Example], balance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Loss weights of positive targets, token and paragraph: rarer labels weigh more."""
+
+    def weights(counts: np.ndarray) -> np.ndarray:
+        counts = np.maximum(counts, 1.0)
+        return np.asarray((counts.max() / counts) ** balance, dtype=np.float32)
+
+    token_counts = np.sum([e.token_targets.sum(0) for e in examples], axis=0)
+    para_counts = np.sum([e.paragraph_targets for e in examples], axis=0)
+    return weights(token_counts), weights(para_counts)
+
+
 def fine_tune(
     examples: Sequence[Example],
     n_labels: int,
@@ -312,6 +327,11 @@ def fine_tune(
         optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total - s) / total)
     )
     bce = torch.nn.BCEWithLogitsLoss(reduction="none")
+    token_bce, para_bce = bce, bce
+    if settings.label_balance > 0:
+        token_weight, para_weight = positive_weights(examples, settings.label_balance)
+        token_bce = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.from_numpy(token_weight))
+        para_bce = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.from_numpy(para_weight))
     started, step = time.perf_counter(), 0
     model.train()
     for epoch in range(settings.epochs):
@@ -322,10 +342,10 @@ def fine_tune(
             ids, mask, token_y, token_mask, para_y = _tensors([examples[i] for i in rows], n_labels)
             token_logits, para_logits = model(ids, mask)
             # Summed over labels, averaged over tokens: rare labels keep a usable gradient.
-            token_loss = (bce(token_logits, token_y).sum(-1) * token_mask).sum() / token_mask.sum().clamp(
-                min=1
-            )
-            para_loss = bce(para_logits, para_y).sum(-1).mean()
+            token_loss = (
+                token_bce(token_logits, token_y).sum(-1) * token_mask
+            ).sum() / token_mask.sum().clamp(min=1)
+            para_loss = para_bce(para_logits, para_y).sum(-1).mean()
             loss = token_loss + para_loss
             optimiser.zero_grad()
             loss.backward()
