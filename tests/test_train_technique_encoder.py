@@ -20,6 +20,7 @@ from spinlens.models.technique_encoder import CONFIG_FILE, MODEL_FILE, Technique
 from spinlens.train.technique_encoder import (
     FineTuneSettings,
     article_examples,
+    fine_tune,
     fit,
     positive_weights,
     train,
@@ -61,6 +62,21 @@ def test_rarer_labels_weigh_more_and_balance_zero_weighs_all_alike(tmp_path: Pat
     assert token_weights == pytest.approx((token_counts[-1] / token_counts) ** 0.5)
     assert list(np.argsort(token_weights)) == list(np.argsort(-token_counts))
     assert all((w == 1.0).all() for w in positive_weights(examples, 0.0))
+
+
+def test_label_balance_changes_the_fine_tuning_and_zero_keeps_it(tmp_path: Path) -> None:
+    data = load_dataset(make_corpus(tmp_path / "en", n_articles=6))
+    labels = ["Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"]
+    examples = [e for a in data.articles for e in article_examples(a, tokenizer(), labels, 64)]
+    short = replace(TINY, epochs=1)
+
+    def weights(settings: FineTuneSettings) -> np.ndarray:
+        model = fine_tune(examples, len(labels), settings, seed=3)
+        return model.token_head.weight.detach().numpy().copy()
+
+    plain = weights(short)
+    assert np.array_equal(weights(replace(short, label_balance=0.0)), plain)
+    assert not np.allclose(weights(replace(short, label_balance=0.5)), plain)
 
 
 def test_validation_split_is_deterministic_and_disjoint() -> None:
