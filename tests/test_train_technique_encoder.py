@@ -18,6 +18,7 @@ from spinlens.core.errors import DataError
 from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.models.technique_encoder import CONFIG_FILE, MODEL_FILE, TechniqueEncoder, tokenizer
 from spinlens.train.technique_encoder import (
+    Example,
     FineTuneSettings,
     article_examples,
     fine_tune,
@@ -49,10 +50,18 @@ def test_examples_mark_the_annotated_word_pieces(tmp_path: Path) -> None:
     assert any(spans[0].start <= start and end <= spans[0].end for start, end in inside)
 
 
+# Techniques that the invented corpus marks, each a different number of times.
+BALANCED_LABELS = ["Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"]
+
+
+def corpus_examples(root: Path, n_articles: int) -> list[Example]:
+    data = load_dataset(make_corpus(root, n_articles=n_articles))
+    return [e for a in data.articles for e in article_examples(a, tokenizer(), BALANCED_LABELS, 64)]
+
+
 def test_rarer_labels_weigh_more_and_balance_zero_weighs_all_alike(tmp_path: Path) -> None:
-    data = load_dataset(make_corpus(tmp_path / "en", n_articles=12))
-    labels = ["Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"]
-    examples = [e for a in data.articles for e in article_examples(a, tokenizer(), labels, 64)]
+    labels = BALANCED_LABELS
+    examples = corpus_examples(tmp_path / "en", 12)
     token_counts = sum(e.token_targets.sum(0) for e in examples)
     assert (token_counts > 0).all() and len(set(token_counts.tolist())) == len(token_counts)
     token_weights, paragraph_weights = positive_weights(examples, 0.5)
@@ -64,14 +73,13 @@ def test_rarer_labels_weigh_more_and_balance_zero_weighs_all_alike(tmp_path: Pat
     assert all((w == 1.0).all() for w in positive_weights(examples, 0.0))
 
 
-def test_label_balance_changes_the_fine_tuning_and_zero_keeps_it(tmp_path: Path) -> None:
-    data = load_dataset(make_corpus(tmp_path / "en", n_articles=6))
-    labels = ["Loaded_Language", "Name_Calling-Labeling", "Exaggeration-Minimisation"]
-    examples = [e for a in data.articles for e in article_examples(a, tokenizer(), labels, 64)]
+def test_label_balance_changes_the_fine_tuning_which_is_otherwise_repeatable(tmp_path: Path) -> None:
+    examples = corpus_examples(tmp_path / "en", 6)
     short = replace(TINY, epochs=1)
+    assert short.label_balance == 0.0
 
     def weights(settings: FineTuneSettings) -> np.ndarray:
-        model = fine_tune(examples, len(labels), settings, seed=3)
+        model = fine_tune(examples, len(BALANCED_LABELS), settings, seed=3)
         return model.token_head.weight.detach().numpy().copy()
 
     plain = weights(short)
