@@ -15,7 +15,7 @@ import typer
 
 from spinlens import __version__
 from spinlens.core.errors import SpinlensError
-from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
+from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING
 
 app = typer.Typer(
     name="spinlens",
@@ -86,6 +86,15 @@ CheckpointOption = Annotated[
     typer.Option(
         help="Keep the encoder's fine-tuned PyTorch weights in this file (the refitted ones beside it, "
         "NAME-refit.pt); weights already there are reused instead of fine-tuning again."
+    ),
+]
+UnlabelledOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--unlabelled",
+        help="Self-train on this folder of *.txt articles without labels: the encoder fine-tuned on the "
+        "labelled ones gives its probabilities as their targets, and a second encoder is fine-tuned on "
+        "both (about twice the time).",
     ),
 ]
 RefitOption = Annotated[
@@ -244,13 +253,24 @@ def train_techniques_encoder(
     epochs: EpochsOption = ENCODER_EPOCHS,
     checkpoint: CheckpointOption = None,
     refit: RefitOption = ENCODER_REFIT,
+    unlabelled: UnlabelledOption = None,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
     from spinlens.train.technique_encoder import FineTuneSettings, train
 
     _require_dir(data, "data folder")
+    if unlabelled is not None:
+        _require_dir(unlabelled, "folder of unlabelled articles")
     settings = FineTuneSettings(epochs=epochs, refit=refit)
-    path = train(data, out, seed=seed, settings=settings, progress=say, checkpoint=checkpoint)
+    path = train(
+        data,
+        out,
+        seed=seed,
+        settings=settings,
+        progress=say,
+        checkpoint=checkpoint,
+        unlabelled_dir=unlabelled,
+    )
     say(f"technique encoder written to {path}")
 
 
@@ -269,13 +289,28 @@ def train_all(
     epochs: EpochsOption = ENCODER_EPOCHS,
     checkpoint: CheckpointOption = None,
     refit: RefitOption = ENCODER_REFIT,
+    self_training: Annotated[
+        bool,
+        typer.Option(
+            "--self-training/--no-self-training",
+            help="Self-train the technique encoder on the SemEval-2025 articles (semeval2025-task10/EN/"
+            "raw-documents) as unlabelled text, as 'train techniques-encoder --unlabelled' does.",
+        ),
+    ] = ENCODER_SELF_TRAINING,
 ) -> None:
     """Rebuild every shipped model (about 25 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
     seconds = rebuild_all(
-        data, out, seed=seed, epochs=epochs, checkpoint=checkpoint, refit=refit, progress=say
+        data,
+        out,
+        seed=seed,
+        epochs=epochs,
+        checkpoint=checkpoint,
+        refit=refit,
+        progress=say,
+        self_training=self_training,
     )
     typer.echo(f"models written to {out} in {sum(seconds.values()) / 60:.1f} min")
     for task, spent in seconds.items():
@@ -347,6 +382,7 @@ def evaluate_techniques_encoder(
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
     epochs: EpochsOption = ENCODER_EPOCHS,
     refit: RefitOption = ENCODER_REFIT,
+    unlabelled: UnlabelledOption = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
     checkpoints: Annotated[
         Path | None,
@@ -358,11 +394,13 @@ def evaluate_techniques_encoder(
 ) -> None:
     """Cross-validate the fine-tuned technique encoder beside the linear models (needs PyTorch)."""
     from spinlens.evaluate.technique_encoder import cross_validate_encoder
-    from spinlens.train.technique_encoder import FineTuneSettings
+    from spinlens.train.technique_encoder import FineTuneSettings, read_unlabelled
 
     _require_dir(data, "data folder")
     if fold and any(not 1 <= f <= folds for f in fold):
         fail(f"--fold must be between 1 and {folds}")
+    if unlabelled is not None:
+        _require_dir(unlabelled, "folder of unlabelled articles")
     report = cross_validate_encoder(
         data,
         folds=folds,
@@ -371,6 +409,7 @@ def evaluate_techniques_encoder(
         settings=FineTuneSettings(epochs=epochs, refit=refit),
         progress=say,
         checkpoints=checkpoints,
+        unlabelled=read_unlabelled(unlabelled) if unlabelled is not None else (),
     )
     typer.echo(report.table())
     if json_out:

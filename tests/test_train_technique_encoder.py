@@ -24,6 +24,7 @@ from spinlens.train.technique_encoder import (
     fine_tune,
     fit,
     positive_weights,
+    teacher_examples,
     train,
     validation_split,
 )
@@ -153,3 +154,52 @@ def test_cross_validation_reports_each_folds_validation_figures(tmp_path: Path) 
         assert all(0.0 <= value <= 1.0 for value in figures.values())
     assert report.to_dict()["fold_validation"] == report.fold_validation
     assert "Validation sixth of each fold" in report.table()
+
+
+# Articles without labels, for self-training: invented, in the corpus's vocabulary.
+UNLABELLED = [
+    ("u1", "The council plan is a disgraceful betrayal of every family.\n\nOfficials met on Monday.\n"),
+    ("u2", "A short note.\n\n\n"),
+]
+
+
+def test_teacher_gives_soft_targets_for_every_chunk_and_repeats_them(tmp_path: Path) -> None:
+    teacher = fine_tune(
+        corpus_examples(tmp_path / "en", 6), len(BALANCED_LABELS), replace(TINY, epochs=1), seed=3
+    )
+    taught = teacher_examples(teacher, UNLABELLED, 64)
+    # One example per paragraph here (each fits one chunk), in article order.
+    assert [e.article for e in taught] == ["u1", "u1", "u2"]
+    for example in taught:
+        assert example.token_targets.shape == (len(example.chunk.ids), len(BALANCED_LABELS) + 1)
+        assert example.paragraph_targets.shape == (len(BALANCED_LABELS),)
+        # Probabilities, not a 0/1 cut.
+        assert ((example.token_targets > 0) & (example.token_targets < 1)).all()
+        assert ((example.paragraph_targets > 0) & (example.paragraph_targets < 1)).all()
+    again = teacher_examples(teacher, UNLABELLED, 64, batch_size=1)
+    for first, second in zip(taught, again, strict=True):
+        assert np.allclose(first.token_targets, second.token_targets, atol=1e-5)
+
+
+def test_self_training_ships_a_second_model_fitted_on_labelled_and_taught_chunks(tmp_path: Path) -> None:
+    data = make_corpus(tmp_path / "en", n_articles=16)
+    articles = load_dataset(data).articles
+    (tmp_path / "kept").mkdir()
+    checkpoint = tmp_path / "kept" / "encoder.pt"
+    plain = fit(articles, tmp_path / "plain", TINY, seed=3, checkpoint=checkpoint)
+    taught = fit(articles, tmp_path / "taught", TINY, seed=3, checkpoint=checkpoint, unlabelled=UNLABELLED)
+    # The first model is the plain one, reused from its checkpoint; the second is kept beside it.
+    assert taught["reused_checkpoint"] and (tmp_path / "kept" / "encoder-selftrained.pt").is_file()
+    assert "unlabelled_articles" not in plain
+    assert taught["unlabelled_articles"] == 2 and taught["unlabelled_chunks"] == 3
+    assert (tmp_path / "taught" / MODEL_FILE).read_bytes() != (tmp_path / "plain" / MODEL_FILE).read_bytes()
+    assert TechniqueEncoder(tmp_path / "taught").predict_techniques(articles[0].text).paragraphs
+    folder = tmp_path / "unlabelled"
+    folder.mkdir()
+    for name, text in UNLABELLED:
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    out = train(data, tmp_path / "models", seed=3, settings=TINY, unlabelled_dir=folder)
+    card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
+    assert card["unlabelled_data"] == {"path": str(folder), "articles": 2}
+    assert card["recipe"].startswith("a first model fine-tuned on")
+    assert card["metrics"]["unlabelled_chunks"] == 3

@@ -161,12 +161,15 @@ def cross_validate_encoder(
     settings: Any = None,
     progress: Progress = None,
     checkpoints: Path | None = None,
+    unlabelled: Sequence[tuple[str, str]] = (),
 ) -> EncoderReport:
     """k-fold cross-validation of the default profile's technique model against the linear models.
 
     ``checkpoints``: a folder for each fold's fine-tuned weights, named by fold, fold
     count, seed and epochs; a weights file already there is reused instead of
     fine-tuning again, so decoding and tuning changes can be measured in minutes.
+    ``unlabelled``: articles without labels that every fold self-trains on (see
+    :func:`spinlens.train.technique_encoder.fit`).
     """
     from spinlens.train.semeval2023 import article_folds, fit_models
     from spinlens.train.technique_encoder import FineTuneSettings, fit
@@ -204,7 +207,7 @@ def cross_validate_encoder(
             name = f"fold{fold + 1}-of{folds}-seed{seed}-epochs{settings.epochs}.pt"
             checkpoint = Path(checkpoints) / name
         with tempfile.TemporaryDirectory() as tmp:
-            info = fit(train, Path(tmp), settings, seed, say, checkpoint)
+            info = fit(train, Path(tmp), settings, seed, say, checkpoint, unlabelled)
             fold_validation.append({key: info[key] for key, _ in VALIDATION_METRICS})
             # As analyze runs it: the encoder mixed with the linear models fitted on the same articles.
             model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear)

@@ -26,7 +26,7 @@ from spinlens.models import semeval2023 as models_2023
 from spinlens.models import semeval2025 as models_2025
 from spinlens.models import technique_encoder as encoder_model
 from spinlens.train.output import check_output_folder, models_in
-from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
+from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING
 
 Progress = Callable[[str], None] | None
 
@@ -72,6 +72,7 @@ def rebuild_all(
     checkpoint: Path | None = None,
     progress: Progress = None,
     refit: bool = ENCODER_REFIT,
+    self_training: bool = ENCODER_SELF_TRAINING,
 ) -> dict[str, float]:
     """Train every shipped model from ``data_root`` into ``out_dir/<task>``; returns seconds per task.
 
@@ -90,13 +91,17 @@ def rebuild_all(
     check_output_folder(out_dir / "semeval2025", "semeval2025")
     technique_encoder.check_replaceable(out_dir / "techniques_encoder")
     settings = technique_encoder.FineTuneSettings(epochs=epochs, refit=refit)
+    # The SemEval-2025 articles carry no technique labels: to the encoder they are unlabelled text.
+    unlabelled = data_2025 / "raw-documents" if self_training else None
+    if unlabelled is not None:
+        technique_encoder.read_unlabelled(unlabelled)
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("semeval2023", lambda: semeval2023.train(data_2023, out_dir / "semeval2023", seed, progress)),
         ("semeval2025", lambda: semeval2025.train(data_2025, out_dir / "semeval2025", seed, progress)),
         (
             "techniques_encoder",
             lambda: technique_encoder.train(
-                data_2023, out_dir / "techniques_encoder", seed, settings, progress, checkpoint
+                data_2023, out_dir / "techniques_encoder", seed, settings, progress, checkpoint, unlabelled
             ),
         ),
     ]

