@@ -20,38 +20,23 @@ import torch
 import spinlens.train.technique_encoder as technique_encoder
 from spinlens.core.settings import TECHNIQUES
 from spinlens.evaluate.technique_encoder import cross_validate_encoder
-from spinlens.models.technique_encoder import batch_arrays, paragraph_chunks, tokenizer
-from spinlens.nlp.segment import paragraphs
-from spinlens.train.technique_encoder import Example, FineTuneSettings, build_tagger
+from spinlens.train.technique_encoder import Example, build_tagger, read_unlabelled
 
 DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data"))
 WORK = Path(os.environ.get("SPINLENS_WORK", "pseudo-label-probe"))
 TEACHERS = Path(os.environ.get("TEACHERS", "/work/exp/cv8"))
-UNLABELLED = sorted((DATA / "semeval2025-task10" / "EN" / "raw-documents").glob("*.txt"))
+UNLABELLED = read_unlabelled(DATA / "semeval2025-task10" / "EN" / "raw-documents")
 _fine_tune = technique_encoder.fine_tune
 
 
-def teacher_examples(fold: int, settings: FineTuneSettings, hard: float | None) -> list[Example]:
+def teacher_examples(fold: int, max_tokens: int, hard: float | None) -> list[Example]:
+    # The package's own teacher step (what `fit(..., unlabelled=...)` runs), from the fold's kept weights.
     teacher = build_tagger(len(TECHNIQUES))
     teacher.load_state_dict(torch.load(str(TEACHERS / f"fold{fold + 1}-of5-seed13-epochs6.pt")))
-    teacher.eval()
-    tok = tokenizer()
-    chunks = []
-    for path in UNLABELLED:
-        text = path.read_text(encoding="utf-8")
-        chunks += [(path.stem, c) for c in paragraph_chunks(paragraphs(text), tok, settings.max_tokens) if c.ids]
-    examples = []
-    with torch.no_grad():
-        for begin in range(0, len(chunks), 32):
-            batch = chunks[begin : begin + 32]
-            ids, mask = batch_arrays([c for _, c in batch])
-            tokens, paras = teacher(torch.from_numpy(ids), torch.from_numpy(mask))
-            tokens, paras = torch.sigmoid(tokens).numpy(), torch.sigmoid(paras).numpy()
-            for row, (article, chunk) in enumerate(batch):
-                token_y, para_y = tokens[row, 1 : len(chunk.ids) + 1], paras[row]
-                if hard is not None:
-                    token_y, para_y = (token_y >= hard), (para_y >= hard)
-                examples.append(Example(article, chunk, np.asarray(token_y, np.float32), np.asarray(para_y, np.float32)))
+    examples = technique_encoder.teacher_examples(teacher, UNLABELLED, max_tokens)
+    if hard is not None:
+        examples = [Example(e.article, e.chunk, (e.token_targets >= hard).astype(np.float32),
+                            (e.paragraph_targets >= hard).astype(np.float32)) for e in examples]
     return examples
 
 
@@ -59,10 +44,10 @@ folds = [int(f) - 1 for f in sys.argv[1].split(",")]
 for variant in sys.argv[2:] or ["soft"]:
     hard = float(variant.split("=")[1]) if variant.startswith("hard=") else None
     out = WORK / variant
-    settings = FineTuneSettings()
+    settings = technique_encoder.FineTuneSettings()
     for fold in folds:
         def with_pseudo(examples, n, settings, seed, progress=None, _fold=fold):
-            extra = teacher_examples(_fold, settings, hard)
+            extra = teacher_examples(_fold, settings.max_tokens, hard)
             print(f"{variant}: fold {_fold + 1}: {len(examples)} gold chunks + {len(extra)} teacher-labelled "
                   f"chunks from {len(UNLABELLED)} articles", flush=True)
             return _fine_tune([*examples, *extra], n, settings, seed, progress)

@@ -259,8 +259,6 @@ def train_techniques_encoder(
     from spinlens.train.technique_encoder import FineTuneSettings, train
 
     _require_dir(data, "data folder")
-    if unlabelled is not None:
-        _require_dir(unlabelled, "folder of unlabelled articles")
     settings = FineTuneSettings(epochs=epochs, refit=refit)
     path = train(
         data,
@@ -399,8 +397,6 @@ def evaluate_techniques_encoder(
     _require_dir(data, "data folder")
     if fold and any(not 1 <= f <= folds for f in fold):
         fail(f"--fold must be between 1 and {folds}")
-    if unlabelled is not None:
-        _require_dir(unlabelled, "folder of unlabelled articles")
     report = cross_validate_encoder(
         data,
         folds=folds,
