@@ -111,8 +111,7 @@ def test_fine_tuned_encoder_exports_loads_and_predicts(tmp_path: Path) -> None:
 
 def test_refit_ships_weights_fitted_on_every_article_with_the_tuned_config(tmp_path: Path) -> None:
     data = load_dataset(make_corpus(tmp_path / "en", n_articles=24))
-    (tmp_path / "kept").mkdir()
-    checkpoint = tmp_path / "kept" / "encoder.pt"
+    checkpoint = tmp_path / "kept" / "encoder.pt"  # no such folder yet: fit makes it before fine-tuning
     plain = fit(data.articles, tmp_path / "plain", TINY, seed=3, checkpoint=checkpoint)
     refit = fit(data.articles, tmp_path / "refit", replace(TINY, refit=True), seed=3, checkpoint=checkpoint)
     assert not plain["reused_checkpoint"] and refit["reused_checkpoint"]

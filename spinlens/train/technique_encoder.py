@@ -686,6 +686,9 @@ def fit(
         f"{sum(len(e.chunk.ids) for e in examples)} word pieces); {len(validation)} held for tuning",
     )
     reused = checkpoint is not None and checkpoint.is_file()
+    if checkpoint is not None:
+        # Made before fine-tuning: a missing folder would otherwise fail only when the weights are saved.
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
     model = _fine_tuned(examples, len(labels), settings, seed, progress, checkpoint)
     taught: list[Example] = []
     if unlabelled:
