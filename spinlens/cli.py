@@ -94,7 +94,8 @@ UnlabelledOption = Annotated[
         "--unlabelled",
         help="Self-train on this folder of *.txt articles without labels: the encoder fine-tuned on the "
         "labelled ones gives its probabilities as their targets, and a second encoder is fine-tuned on "
-        "both (about twice the time).",
+        "both (about twice the time). The shipped encoder is self-trained on "
+        "semeval2025-task10/EN/raw-documents.",
     ),
 ]
 RefitOption = Annotated[
@@ -296,7 +297,7 @@ def train_all(
         ),
     ] = ENCODER_SELF_TRAINING,
 ) -> None:
-    """Rebuild every shipped model (about 25 min on 2 cores; train extra) and compare with shipped ones."""
+    """Rebuild every shipped model (1-2 h on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
