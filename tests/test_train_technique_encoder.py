@@ -142,7 +142,11 @@ def test_cross_validation_reports_each_folds_validation_figures(tmp_path: Path) 
     from spinlens.evaluate.technique_encoder import ENCODER, cross_validate_encoder
 
     data_dir = make_corpus(tmp_path / "en", n_articles=24)
-    report = cross_validate_encoder(data_dir, folds=2, seed=3, settings=TINY)
+    kept = tmp_path / "kept" / "cv"  # no such folder yet
+    report = cross_validate_encoder(data_dir, folds=2, seed=3, settings=TINY, checkpoints=kept)
+    assert sorted(p.name for p in kept.iterdir()) == [
+        f"fold{k}-of2-seed3-epochs{TINY.epochs}.pt" for k in (1, 2)
+    ]
     assert len(report.fold_scores[ENCODER]) == len(report.fold_validation) == 2
     for figures in report.fold_validation:
         assert set(figures) == {

@@ -202,8 +202,7 @@ def cross_validate_encoder(
         say("linear models")
         linear = fit_models(train, seed=seed)
         checkpoint = None
-        if checkpoints is not None:
-            Path(checkpoints).mkdir(parents=True, exist_ok=True)
+        if checkpoints is not None:  # fit makes the folder
             name = f"fold{fold + 1}-of{folds}-seed{seed}-epochs{settings.epochs}.pt"
             checkpoint = Path(checkpoints) / name
         with tempfile.TemporaryDirectory() as tmp:
