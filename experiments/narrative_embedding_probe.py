@@ -96,19 +96,28 @@ def cross_validate(name: str, data, docs, assignment, folds: int = 5, seed: int 
     return scores
 
 
-def main() -> None:
+def folds():
+    """The evaluation's documents and fold assignment; ``SEED=S`` draws other folds (repeated CV)."""
     data = load_semeval2025(DATA)
     docs = [d for d in data.documents if d.narratives or d.mentions]
-    seed = int(os.environ.get("SEED", "13"))  # other seeds: repeated cross-validation with other fold draws
+    seed = int(os.environ.get("SEED", "13"))
     assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
+    return data, docs, assignment, seed
+
+
+def report(variant: str, s: dict[str, float], began: float, extra: str = "") -> None:
+    print(
+        f"{variant}: coarse {s['narratives_f1_coarse']:.3f} fine {s['narratives_f1_fine']:.3f} "
+        f"other-right {s['other_right']:.3f}{extra} ({time.time() - began:.0f} s)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    data, docs, assignment, seed = folds()
     for variant in sys.argv[1:]:
         began = time.time()
-        s = run(variant, data, docs, assignment, seed=seed)
-        print(
-            f"{variant}: coarse {s['narratives_f1_coarse']:.3f} fine {s['narratives_f1_fine']:.3f} "
-            f"other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
-            flush=True,
-        )
+        report(variant, run(variant, data, docs, assignment, seed=seed), began)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from narrative_embedding_probe import cross_validate
+from narrative_embedding_probe import cross_validate, folds, report
 
 import spinlens.train.semeval2025 as training
-from spinlens.datasets.semeval2025 import Semeval2025Document, load_semeval2025
 
 DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
 
@@ -59,19 +58,11 @@ def run(mode: str, data, docs, assignment, explained, folds: int = 5, seed: int 
 
 
 def main() -> None:
-    data = load_semeval2025(DATA)
+    data, docs, assignment, seed = folds()
     explained = explanations()
-    docs: list[Semeval2025Document] = [d for d in data.documents if d.narratives or d.mentions]
-    seed = int(os.environ.get("SEED", "13"))
-    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
     for mode in sys.argv[1:]:
         began = time.time()
-        s = run(mode, data, docs, assignment, explained, seed=seed)
-        print(
-            f"{mode}: coarse {s['narratives_f1_coarse']:.3f} fine {s['narratives_f1_fine']:.3f} "
-            f"other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
-            flush=True,
-        )
+        report(mode, run(mode, data, docs, assignment, explained, seed=seed), began)
 
 
 if __name__ == "__main__":

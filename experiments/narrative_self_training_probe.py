@@ -23,14 +23,13 @@ import sys
 import time
 from pathlib import Path
 
-from narrative_embedding_probe import cross_validate
+from narrative_embedding_probe import cross_validate, folds, report
 
 import spinlens.train.semeval2025 as training
-from spinlens.datasets.semeval2025 import Semeval2025Document, load_semeval2025
+from spinlens.datasets.semeval2025 import Semeval2025Document
 from spinlens.train.technique_encoder import read_unlabelled
 
 SHARED = Path(os.environ.get("SPINLENS_DATA", "../shared/data"))
-DATA = SHARED / "semeval2025-task10" / "EN"
 UNLABELLED = Path(os.environ.get("UNLABELLED", SHARED / "semeval2023-task3" / "en" / "articles"))
 
 PLAIN = training._fit_narratives_plain
@@ -77,20 +76,12 @@ def self_trained_fit(variant: str, unlabelled: list[tuple[str, str]], added: lis
 
 
 def main() -> None:
-    data = load_semeval2025(DATA)
+    data, docs, assignment, seed = folds()
     unlabelled = read_unlabelled(UNLABELLED)
-    docs = [d for d in data.documents if d.narratives or d.mentions]
-    seed = int(os.environ.get("SEED", "13"))
-    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
     for variant in sys.argv[1:]:
         began, added = time.time(), []
         training.fit_narrative_model = FIT if variant == "shipped" else self_trained_fit(variant, unlabelled, added)
-        s = cross_validate(variant, data, docs, assignment, seed=seed)
-        print(
-            f"{variant}: coarse {s['narratives_f1_coarse']:.3f} fine {s['narratives_f1_fine']:.3f} "
-            f"other-right {s['other_right']:.3f} added per fold {added} ({time.time() - began:.0f} s)",
-            flush=True,
-        )
+        report(variant, cross_validate(variant, data, docs, assignment, seed=seed), began, f" added per fold {added}")
 
 
 if __name__ == "__main__":
