@@ -30,13 +30,17 @@ __all__ = [
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-def load_pipeline(profile: str = "default", models_dir: str | None = None) -> Pipeline:
-    """Build the analysis pipeline (imports spaCy and the models: about a second)."""
+def load_pipeline(profile: str = "default", models_dir: str | None = None, threads: int = 1) -> Pipeline:
+    """Build the analysis pipeline (imports spaCy and the models: about a second).
+
+    ``threads``: what each model may compute with; more than 1 speeds up one article at
+    a time, but the pipeline may then not be used in forked worker processes.
+    """
     from pathlib import Path
 
     from spinlens.pipeline import load_pipeline as _load
 
-    return _load(profile, Path(models_dir) if models_dir else None)
+    return _load(profile, Path(models_dir) if models_dir else None, threads)
 
 
 def analyze(text: str, *, title: str | None = None, pipeline: Pipeline | None = None) -> Analysis:

@@ -142,9 +142,11 @@ def analyze(
     for warning in article.meta.get("warnings", []):
         say(f"spinlens: warning: {warning}")
 
+    from spinlens.models.runtime import available_cores
     from spinlens.pipeline import load_pipeline
 
-    pipeline = load_pipeline(profile.value, models_dir=models)
+    # One article in its own process: its models may use every core.
+    pipeline = load_pipeline(profile.value, models_dir=models, threads=available_cores())
     analysis = pipeline(article)
 
     from spinlens.report import render
@@ -209,6 +211,13 @@ def serve(
     say(f"spinlens {__version__}: store {settings.db_url}; starting {workers} analysis workers...")
     say(f"open http://{host if ':' not in host else f'[{host}]'}:{port}/ when the server says it is running")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+
+
+def _use_every_core() -> None:
+    """Let the models of a command that analyses in this one process compute on every core."""
+    from spinlens.models.runtime import available_cores, use_threads
+
+    use_threads(available_cores())
 
 
 def _require_dir(path: Path, what: str) -> None:
@@ -432,6 +441,7 @@ def predict_semeval2023(
     from spinlens.report.semeval import write_semeval2023_predictions
 
     _require_dir(articles_dir, "articles folder")
+    _use_every_core()
     semeval2023 = load_semeval2023(models)
     techniques = None
     if not linear:
@@ -455,6 +465,7 @@ def predict_semeval2025(
     _require_dir(docs_dir, "documents folder")
     if not entities.is_file():
         fail(f"mentions file not found: {entities}")
+    _use_every_core()
     counts = write_semeval2025_predictions(docs_dir, entities, out, load_semeval2025(models))
     say(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" -> {out}")
 

@@ -6,7 +6,7 @@ import pytest
 
 from spinlens.analysers.base import Context
 from spinlens.core.model import Article
-from spinlens.pipeline import Pipeline
+from spinlens.pipeline import Pipeline, analyse_many
 
 
 class Marks:
@@ -69,3 +69,20 @@ def test_pipeline_fingerprint_changes_when_a_model_is_retrained() -> None:
     assert first == same
     assert first != retrained
     assert first["modelled"].startswith("modelled@2+")
+
+
+def test_analyse_many_gives_the_same_results_in_worker_processes() -> None:
+    pipeline = Pipeline([Marks(), NeedsMarks()], nlp=None)
+    articles = [Article(text=f"line {i}\n\nanother {i}") for i in range(6)]
+    alone = [a.findings for a in analyse_many(pipeline, articles, processes=1)]
+    forked = [a.findings for a in analyse_many(pipeline, articles, processes=2, chunksize=1)]
+    assert forked == alone
+    assert [f.text for f in forked[5]] == ["line 5", "another 5"]
+
+
+def test_analyse_many_refuses_to_fork_a_multithreaded_pipeline() -> None:
+    # onnxruntime's thread pools do not survive a fork: the workers would hang.
+    pipeline = Pipeline([Marks()], nlp=None, threads=2)
+    with pytest.raises(ValueError, match="threads=2"):
+        list(analyse_many(pipeline, [Article(text="a line")], processes=2))
+    assert len(list(analyse_many(pipeline, [Article(text="a line")], processes=1))) == 1

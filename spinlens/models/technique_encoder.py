@@ -37,6 +37,7 @@ import numpy as np
 from spinlens.core.errors import ModelError
 from spinlens.features.cues import STOPWORDS
 from spinlens.models import file_stamp
+from spinlens.models.runtime import onnx_session, session_threads
 from spinlens.models.semeval2023 import (
     ParagraphPrediction,
     Semeval2023Models,
@@ -221,7 +222,8 @@ def decode_spans(
 class TechniqueEncoder:
     """Paragraph techniques and technique spans from the fine-tuned encoder."""
 
-    def __init__(self, folder: Path = DEFAULT_DIR) -> None:
+    def __init__(self, folder: Path = DEFAULT_DIR, threads: int | None = None) -> None:
+        """``threads``: what the encoder computes with (default: the process's ``session_threads()``)."""
         folder = Path(folder)
         model_file, config_file = folder / MODEL_FILE, folder / CONFIG_FILE
         for path in (model_file, config_file):
@@ -231,10 +233,6 @@ class TechniqueEncoder:
             self.config = EncoderConfig.from_dict(json.loads(config_file.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"cannot read {config_file}: {exc}") from exc
-        try:
-            import onnxruntime
-        except ImportError as exc:
-            raise ModelError("the technique encoder needs onnxruntime (install it)") from exc
         self.folder = folder
         self.labels = self.config.labels
         card_file = folder / CARD_FILE
@@ -245,16 +243,7 @@ class TechniqueEncoder:
         except ValueError as exc:
             raise ModelError(f"cannot read {card_file}: {exc}") from exc
         self._tokenizer = tokenizer()
-        options = onnxruntime.SessionOptions()
-        # One thread per process: the pipeline scales out with processes, not threads.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        try:
-            self._session: Any = onnxruntime.InferenceSession(
-                str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
-            raise ModelError(f"cannot load the technique encoder {model_file}: {exc}") from exc
+        self._session: Any = onnx_session(model_file, "the technique encoder", threads)
 
     def encode(self, paras: list[Paragraph]) -> EncodedArticle:
         chunks = paragraph_chunks(paras, self._tokenizer, self.config.max_tokens)
@@ -446,13 +435,13 @@ def load_technique_encoder(models_dir: Path | None = None) -> TechniqueEncoder:
     folder = DEFAULT_DIR
     if models_dir is not None and (Path(models_dir) / MODEL_FILE).is_file():
         folder = Path(models_dir)
-    return _load_cached(folder.resolve(), file_stamp(folder / MODEL_FILE))
+    return _load_cached(folder.resolve(), file_stamp(folder / MODEL_FILE), session_threads())
 
 
 @lru_cache(maxsize=2)
-def _load_cached(folder: Path, stamp: tuple[float, int]) -> TechniqueEncoder:
+def _load_cached(folder: Path, stamp: tuple[float, int], threads: int) -> TechniqueEncoder:
     # The stamp is part of the key so a retrained folder is reloaded.
-    return TechniqueEncoder(folder)
+    return TechniqueEncoder(folder, threads)
 
 
 def _strongest_words(text: str, offsets: list[tuple[int, int]], scores: np.ndarray, k: int) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from spinlens.core.errors import ModelError
+from spinlens.models.runtime import onnx_session, session_threads
 
 DIMENSIONS = 384
 MAX_TOKENS = 128
@@ -42,20 +43,11 @@ def _model_file() -> Path:
     return path
 
 
-@lru_cache(maxsize=2)
-def _onnx_session(model_file: str) -> Any:
-    """One session per model file: encoders that differ only in truncation share it (and its memory)."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    try:
-        return onnxruntime.InferenceSession(
-            model_file, sess_options=options, providers=["CPUExecutionProvider"]
-        )
-    except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
-        raise ModelError(f"cannot load the MiniLM model: {exc}") from exc
+@lru_cache(maxsize=4)
+def _onnx_session(model_file: str, threads: int) -> Any:
+    """One session per model file and thread count: encoders that differ only in truncation share it
+    (and its memory)."""
+    return onnx_session(Path(model_file), "the MiniLM model", threads)
 
 
 class SentenceEncoder:
@@ -68,10 +60,9 @@ class SentenceEncoder:
         max_tokens: int = MAX_TOKENS,
     ) -> None:
         try:
-            import onnxruntime  # noqa: F401  (checked here for a clear message; used by _onnx_session)
             from tokenizers import Tokenizer
         except ImportError as exc:
-            raise ModelError("sentence embeddings need onnxruntime and tokenizers (install them)") from exc
+            raise ModelError("sentence embeddings need tokenizers (install it)") from exc
         if not Path(tokenizer_file).is_file():
             raise ModelError(f"the MiniLM tokenizer is missing: {tokenizer_file}")
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
@@ -80,7 +71,7 @@ class SentenceEncoder:
         # what makes short sentences cheap.
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        self._session: Any = _onnx_session(str(model_file or _model_file()))
+        self._session: Any = _onnx_session(str(model_file or _model_file()), session_threads())
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def encode(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
@@ -104,9 +95,13 @@ class SentenceEncoder:
         return out
 
 
-@lru_cache(maxsize=2)
 def sentence_encoder(max_tokens: int = MAX_TOKENS) -> SentenceEncoder:
-    """The shared encoder for inputs cut at ``max_tokens`` (loading it takes about a tenth of a second)."""
+    """The shared encoder for inputs cut at ``max_tokens`` (loading it takes about a third of a second)."""
+    return _sentence_encoder(max_tokens, session_threads())
+
+
+@lru_cache(maxsize=4)
+def _sentence_encoder(max_tokens: int, threads: int) -> SentenceEncoder:
     return SentenceEncoder(max_tokens=max_tokens)
 
 
