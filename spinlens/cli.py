@@ -214,7 +214,11 @@ def serve(
 
 
 def _use_every_core() -> None:
-    """Let the models of a command that analyses in this one process compute on every core."""
+    """Let the ONNX models of a command that works in this one process compute on every core.
+
+    The tests find the same numbers to the last bit with one and two threads
+    (``tests/test_models_runtime.py``).
+    """
     from spinlens.models.runtime import available_cores, use_threads
 
     use_threads(available_cores())
@@ -235,6 +239,7 @@ def train_semeval2023(
     from spinlens.train.semeval2023 import train
 
     _require_dir(data, "data folder")
+    _use_every_core()
     path = train(data, out, seed=seed, progress=say)
     say(f"models written to {path}")
 
@@ -249,6 +254,7 @@ def train_semeval2025(
     from spinlens.train.semeval2025 import train
 
     _require_dir(data, "data folder")
+    _use_every_core()
     path = train(data, out, seed=seed, progress=say)
     say(f"models written to {path}")
 
@@ -269,6 +275,7 @@ def train_techniques_encoder(
     from spinlens.train.technique_encoder import FineTuneSettings, train
 
     _require_dir(data, "data folder")
+    _use_every_core()
     settings = FineTuneSettings(epochs=epochs, refit=refit)
     path = train(
         data,
@@ -310,6 +317,7 @@ def train_all(
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")
+    _use_every_core()
     seconds = rebuild_all(
         data,
         out,
@@ -353,6 +361,7 @@ def evaluate_semeval2023(
     from spinlens.evaluate.semeval2023 import cross_validate
 
     _require_dir(data, "data folder")
+    _use_every_core()
     report = cross_validate(data, folds=folds, seed=seed, progress=say)
     typer.echo(report.format_table())
     if json_out:
@@ -370,6 +379,7 @@ def evaluate_semeval2025(
     from spinlens.evaluate.semeval2025 import cross_validate
 
     _require_dir(data, "data folder")
+    _use_every_core()
     report = cross_validate(data, folds=folds, seed=seed, progress=say)
     typer.echo(report.format_table())
     if json_out:
@@ -384,7 +394,8 @@ def evaluate_techniques_encoder(
         list[int] | None,
         typer.Option(
             help="Run only this fold (1-based; repeatable). Each takes about 17 min on 2 cores "
-            "(35 with --refit)."
+            "(35 with --refit; more than twice as long with --unlabelled, which fine-tunes a second, "
+            "larger model)."
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
@@ -405,6 +416,7 @@ def evaluate_techniques_encoder(
     from spinlens.train.technique_encoder import FineTuneSettings, read_unlabelled
 
     _require_dir(data, "data folder")
+    _use_every_core()
     if fold and any(not 1 <= f <= folds for f in fold):
         fail(f"--fold must be between 1 and {folds}")
     report = cross_validate_encoder(

@@ -109,7 +109,11 @@ def _limit_worker_threads() -> None:
     # One process per core: BLAS threads inside each would only fight over the same cores.
     from threadpoolctl import threadpool_limits
 
+    from spinlens.models.runtime import use_threads
+
     threadpool_limits(1)
+    # Sessions a worker makes itself (the article embedding's, on first use) get one thread too.
+    use_threads(1)
 
 
 def analyse_many(
