@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,5 +153,15 @@ def load_pipeline(profile: str = "default", models_dir: Path | None = None, thre
 
     use_threads(threads)
     analysers = build_analysers(profile, models_dir)
-    nlp = load_spacy() if profile in PARSED_PROFILES else None
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # onnxruntime builds a session without holding the GIL: the article embedding's is
+        # built while spaCy loads instead of when the first article arrives.
+        embedding = None
+        if any(getattr(analyser, "embed", False) for analyser in analysers):
+            from spinlens.nlp.embed import article_encoder
+
+            embedding = background.submit(article_encoder)
+        nlp = load_spacy() if profile in PARSED_PROFILES else None
+        if embedding is not None:
+            embedding.result()  # raises here what went wrong there
     return Pipeline(analysers, nlp, profile, threads)

@@ -86,3 +86,20 @@ def test_analyse_many_refuses_to_fork_a_multithreaded_pipeline() -> None:
     with pytest.raises(ValueError, match="threads=2"):
         list(analyse_many(pipeline, [Article(text="a line")], processes=2))
     assert len(list(analyse_many(pipeline, [Article(text="a line")], processes=1))) == 1
+
+
+def test_load_pipeline_reports_a_failure_of_the_embedding_it_loads_in_the_background(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The article embedding's session is built while spaCy loads; its errors must still reach the caller.
+    import spinlens.nlp.embed
+    from spinlens.core.errors import ModelError
+    from spinlens.pipeline import load_pipeline
+
+    def broken() -> None:
+        raise ModelError("the MiniLM model file is missing: /nowhere/model.onnx")
+
+    monkeypatch.setattr(spinlens.nlp.embed, "article_encoder", broken)
+    with pytest.raises(ModelError, match="MiniLM model file is missing"):
+        load_pipeline("default")
+    assert load_pipeline("fast").nlp is None  # the fast profile embeds nothing, so never asks
