@@ -92,6 +92,19 @@ def test_tfidf_matches_scikit_learn_bit_for_bit(name: str, encoder_class: type[T
     assert_same(encoder.counts(unseen), counter.transform(unseen))
 
 
+def test_remembered_words_give_the_same_matrix_when_the_memory_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Character n-grams are looked up once per distinct word; the memory is emptied when full.
+    import spinlens.models.tfidf
+
+    monkeypatch.setattr(spinlens.models.tfidf, "_WORD_CACHE_SIZE", 7)
+    encoder = TfidfEncoder.fit(texts(60, seed=1), PARAMS["paragraph char_wb"])
+    unseen = texts(40, seed=2)
+    expected = sklearn_vectoriser(encoder).transform(unseen)
+    for _ in range(2):  # the second pass starts from whatever the first left remembered
+        assert_same(encoder.transform(unseen), expected)
+        assert 0 < len(encoder._word_columns) <= 7
+
+
 def test_the_shipped_vocabularies_give_scikit_learns_matrices() -> None:
     models = load_semeval2023()
     encoders = [models.articles.word, models.articles.char, models.stage1.word, models.stage1.char]
@@ -113,6 +126,18 @@ def test_feature_hashing_matches_scikit_learn() -> None:
         theirs = FeatureHasher(n_features=n_features, input_type="pair", alternate_sign=False).transform(rows)
         assert_same(hash_features(rows, n_features), theirs)
     assert hash_features([], 16).shape == (0, 16)
+
+
+def test_remembered_hash_columns_stay_right_when_the_memory_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spinlens.models.hashing
+
+    monkeypatch.setattr(spinlens.models.hashing, "_REMEMBERED", 5)
+    monkeypatch.setattr(spinlens.models.hashing, "_columns", {})
+    rows = [[(f"w={w}", 1.0), ("bias", 1.0)] for w in WORDS * 2]
+    theirs = FeatureHasher(n_features=2**10, input_type="pair", alternate_sign=False).transform(rows)
+    for _ in range(2):  # the second pass starts from whatever the first left remembered
+        assert_same(hash_features(rows, 2**10), theirs)
+    assert 0 < len(spinlens.models.hashing._columns[2**10]) <= 5
 
 
 def test_settings_that_cannot_be_applied_are_refused() -> None:

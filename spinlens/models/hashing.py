@@ -16,6 +16,14 @@ from murmurhash.mrmr import hash as murmurhash3_32
 from scipy import sparse
 
 _INT32_MIN = -(2**31)
+_REMEMBERED = 500_000  # feature names whose column is remembered, per number of columns
+_columns: dict[int, dict[str, int]] = {}
+
+
+def _column(name: str, n_features: int) -> int:
+    h = murmurhash3_32(name)
+    # abs() of the smallest int32 overflows in C; scikit-learn special-cases it the same way.
+    return (2**31 - 1 - (n_features - 1)) % n_features if h == _INT32_MIN else abs(h) % n_features
 
 
 def hash_features(rows: Iterable[Iterable[tuple[str, float]]], n_features: int) -> sparse.csr_matrix:
@@ -23,13 +31,18 @@ def hash_features(rows: Iterable[Iterable[tuple[str, float]]], n_features: int) 
     indices: list[int] = []
     values: list[float] = []
     indptr = [0]
+    # The same names (words, their shapes, their neighbours) come back in every article.
+    known = _columns.setdefault(n_features, {})
     for row in rows:
         for name, value in row:
             if value == 0:
                 continue
-            h = murmurhash3_32(name)
-            # abs() of the smallest int32 overflows in C; scikit-learn special-cases it the same way.
-            column = (2**31 - 1 - (n_features - 1)) % n_features if h == _INT32_MIN else abs(h) % n_features
+            column = known.get(name)
+            if column is None:
+                column = _column(name, n_features)
+                if len(known) >= _REMEMBERED:  # a corpus of millions would otherwise grow it without end
+                    known.clear()
+                known[name] = column
             indices.append(column)
             values.append(float(value))
         indptr.append(len(indices))

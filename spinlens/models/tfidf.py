@@ -10,7 +10,7 @@ costs about half a second of every cold start. The matrices are the same bit for
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar, Self
 
@@ -28,6 +28,7 @@ _APPLIED = frozenset({"analyzer", "ngram_range", "token_pattern", "lowercase", "
 _FIT_ONLY = frozenset({"min_df", "max_df", "max_features"})
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's
 _WHITE_SPACES = re.compile(r"\s\s+")
+_WORD_CACHE_SIZE = 200_000  # distinct words whose n-gram columns are remembered, per vocabulary
 
 Analyzer = Callable[[str], list[str]]
 
@@ -44,15 +45,24 @@ def _word_ngrams(text: str, pattern: re.Pattern[str], lowercase: bool, min_n: in
 
 def _char_wb_ngrams(text: str, lowercase: bool, min_n: int, max_n: int) -> list[str]:
     """Character n-grams inside words padded with a space, in scikit-learn's order."""
-    text = _WHITE_SPACES.sub(" ", text.lower() if lowercase else text)
     grams: list[str] = []
-    for word in text.split():
-        padded = f" {word} "
-        for n in range(min_n, max_n + 1):
-            if len(padded) <= n:  # a short word counts once, whole
-                grams.append(padded)
-                break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    for word in _char_wb_words(text, lowercase):
+        grams.extend(_word_char_ngrams(word, min_n, max_n))
+    return grams
+
+
+def _char_wb_words(text: str, lowercase: bool) -> list[str]:
+    return _WHITE_SPACES.sub(" ", text.lower() if lowercase else text).split()
+
+
+def _word_char_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(min_n, max_n + 1):
+        if len(padded) <= n:  # a short word counts once, whole
+            grams.append(padded)
+            break
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
 
 
@@ -107,6 +117,10 @@ class TfidfEncoder:
             raise ModelError(f"{len(self.idf)} idf weights for {len(terms)} terms")
         self.vocabulary = {term: i for i, term in enumerate(terms)}
         self._analyze = build_analyzer(self.params)
+        # Character n-grams never cross a word, so a text's counts are the sum of its words':
+        # each distinct word is cut into n-grams and looked up once, not at every occurrence.
+        self._char_wb = self.params.get("analyzer") == "char_wb"
+        self._word_columns: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def fit(cls, texts: Sequence[str], params: Mapping[str, Any]) -> Self:
@@ -148,10 +162,14 @@ class TfidfEncoder:
         vocabulary = self.vocabulary
         for text in texts:
             found: dict[int, int] = {}
-            for term in self._analyze(text):
-                column = vocabulary.get(term)
-                if column is not None:
-                    found[column] = found.get(column, 0) + 1
+            if self._char_wb:
+                for known in self._char_wb_columns(text):
+                    found[known] = found.get(known, 0) + 1
+            else:
+                for term in self._analyze(text):
+                    column = vocabulary.get(term)
+                    if column is not None:
+                        found[column] = found.get(column, 0) + 1
             columns.extend(found)
             counts.extend(found.values())
             indptr.append(len(columns))
@@ -165,6 +183,21 @@ class TfidfEncoder:
         )
         matrix.sort_indices()
         return matrix
+
+    def _char_wb_columns(self, text: str) -> Iterator[int]:
+        """The vocabulary columns of the text's character n-grams, one per occurrence."""
+        min_n, max_n = self.params.get("ngram_range", (1, 1))
+        cache = self._word_columns
+        vocabulary = self.vocabulary
+        for word in _char_wb_words(text, bool(self.params.get("lowercase", True))):
+            known = cache.get(word)
+            if known is None:
+                grams = _word_char_ngrams(word, min_n, max_n)
+                known = tuple(column for g in grams if (column := vocabulary.get(g)) is not None)
+                if len(cache) >= _WORD_CACHE_SIZE:  # a corpus of millions would otherwise grow it without end
+                    cache.clear()
+                cache[word] = known
+            yield from known
 
     def save(self, prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         arrays[f"{prefix}.terms"] = pack_strings(self.terms)
