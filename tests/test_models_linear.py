@@ -48,3 +48,27 @@ def test_weights_that_do_not_fit_the_labels_are_refused() -> None:
     meta["labels"] = ["a", "b", "c"]
     with pytest.raises(ModelError, match="do not match its 3 labels"):
         semeval2023.LinearHeads.load("h", meta, arrays)
+
+
+@pytest.mark.parametrize("x_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("coef_dtype", [np.float32, np.float64])
+def test_products_with_sparse_rows_are_scipys_to_the_last_bit(x_dtype: type, coef_dtype: type) -> None:
+    from scipy import sparse
+
+    from spinlens.models.linear import Prepared, times_transposed
+
+    rng = np.random.default_rng(5)
+    coef = rng.normal(size=(7, 3000)).astype(coef_dtype)
+    X = sparse.random(40, 3000, density=0.02, format="csr", random_state=6, dtype=x_dtype)
+    prepared: Prepared = {}
+    expected = X @ coef.T
+    for _ in range(2):  # made once, then reused
+        got = times_transposed(X, coef, prepared)
+        assert got.dtype == expected.dtype
+        assert got.tobytes() == expected.tobytes()
+    assert len(prepared) == 1
+    # A new coef (retrained heads) is not answered with the old one's copy.
+    changed = coef * 2
+    assert times_transposed(X, changed, prepared).tobytes() == (X @ changed.T).tobytes()
+    dense = X.toarray()
+    assert times_transposed(dense, coef, prepared).tobytes() == (dense @ coef.T).tobytes()

@@ -54,7 +54,7 @@ from spinlens.features.cues import (
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
 from spinlens.models.hashing import hash_features
-from spinlens.models.linear import LinearHeads
+from spinlens.models.linear import LinearHeads, Prepared, times_transposed
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 from spinlens.nlp.segment import Paragraph, paragraphs
@@ -442,12 +442,13 @@ class SpanLabeller:
     second_label_ratio: float = 1.1  # >1 means never emit a second label
     n_hash: int = 2**16
     _relative: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _prepared: Prepared = field(default_factory=dict, repr=False, compare=False)
 
     def logits(self, feats: Sequence[list[Feature]]) -> np.ndarray:
         if not feats:
             return np.zeros((0, len(self.labels)))
         X = hash_features(feats, self.n_hash)
-        return np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+        return np.asarray(times_transposed(X, self.coef, self._prepared), dtype=np.float64) + self.intercept
 
     def evidence(self, feats: list[Feature], label: str, k: int = 3) -> list[str]:
         """The span's own words that pushed most towards ``label`` (relative to the average technique)."""
