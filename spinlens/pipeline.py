@@ -113,7 +113,7 @@ def _limit_worker_threads() -> None:
     from spinlens.models.runtime import use_threads
 
     threadpool_limits(1)
-    # Sessions a worker makes itself (the article embedding's, on first use) get one thread too.
+    # Sessions a worker makes itself (the mention sentences' embedding, on first use) get one thread too.
     use_threads(1)
 
 

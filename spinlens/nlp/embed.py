@@ -59,7 +59,9 @@ class SentenceEncoder:
         model_file: Path | None = None,
         tokenizer_file: Path = TOKENIZER_FILE,
         max_tokens: int = MAX_TOKENS,
+        threads: int | None = None,
     ) -> None:
+        """``threads``: what the model computes with (default: the process's ``session_threads()``)."""
         try:
             from tokenizers import Tokenizer
         except ImportError as exc:
@@ -72,7 +74,8 @@ class SentenceEncoder:
         # what makes short sentences cheap.
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        self._session: Any = _onnx_session(str(model_file or minilm_model_file()), session_threads())
+        model = str(model_file or minilm_model_file())
+        self._session: Any = _onnx_session(model, threads or session_threads())
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def encode(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
@@ -103,7 +106,7 @@ def sentence_encoder(max_tokens: int = MAX_TOKENS) -> SentenceEncoder:
 
 @lru_cache(maxsize=4)
 def _sentence_encoder(max_tokens: int, threads: int) -> SentenceEncoder:
-    return SentenceEncoder(max_tokens=max_tokens)
+    return SentenceEncoder(max_tokens=max_tokens, threads=threads)
 
 
 def embed(sentences: Sequence[str]) -> np.ndarray:
