@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar, Self
 
@@ -43,27 +44,36 @@ def _word_ngrams(text: str, pattern: re.Pattern[str], lowercase: bool, min_n: in
     return grams
 
 
-def _char_wb_ngrams(text: str, lowercase: bool, min_n: int, max_n: int) -> list[str]:
-    """Character n-grams inside words padded with a space, in scikit-learn's order."""
-    grams: list[str] = []
-    for word in _char_wb_words(text, lowercase):
-        grams.extend(_word_char_ngrams(word, min_n, max_n))
-    return grams
+@dataclass(frozen=True)
+class CharWbAnalyzer:
+    """Character n-grams inside words padded with a space, in scikit-learn's order.
 
+    They never cross a word, so a text's n-grams are its words' in turn: :class:`TfidfEncoder`
+    cuts each distinct word once (:meth:`words`, :meth:`word_ngrams`) instead of the whole text.
+    """
 
-def _char_wb_words(text: str, lowercase: bool) -> list[str]:
-    return _WHITE_SPACES.sub(" ", text.lower() if lowercase else text).split()
+    lowercase: bool
+    min_n: int
+    max_n: int
 
+    def __call__(self, text: str) -> list[str]:
+        grams: list[str] = []
+        for word in self.words(text):
+            grams.extend(self.word_ngrams(word))
+        return grams
 
-def _word_char_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
-    padded = f" {word} "
-    grams: list[str] = []
-    for n in range(min_n, max_n + 1):
-        if len(padded) <= n:  # a short word counts once, whole
-            grams.append(padded)
-            break
-        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    def words(self, text: str) -> list[str]:
+        return _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text).split()
+
+    def word_ngrams(self, word: str) -> list[str]:
+        padded = f" {word} "
+        grams: list[str] = []
+        for n in range(self.min_n, self.max_n + 1):
+            if len(padded) <= n:  # a short word counts once, whole
+                grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        return grams
 
 
 def build_analyzer(params: Mapping[str, Any]) -> Analyzer:
@@ -77,7 +87,7 @@ def build_analyzer(params: Mapping[str, Any]) -> Analyzer:
     lowercase = bool(params.get("lowercase", True))
     kind = params.get("analyzer", "word")
     if kind == "char_wb":
-        return partial(_char_wb_ngrams, lowercase=lowercase, min_n=min_n, max_n=max_n)
+        return CharWbAnalyzer(lowercase, min_n, max_n)
     if kind == "word":
         pattern = re.compile(params.get("token_pattern", _DEFAULT_TOKEN_PATTERN))
         if pattern.groups > 1:
@@ -117,9 +127,7 @@ class TfidfEncoder:
             raise ModelError(f"{len(self.idf)} idf weights for {len(terms)} terms")
         self.vocabulary = {term: i for i, term in enumerate(terms)}
         self._analyze = build_analyzer(self.params)
-        # Character n-grams never cross a word, so a text's counts are the sum of its words':
-        # each distinct word is cut into n-grams and looked up once, not at every occurrence.
-        self._char_wb = self.params.get("analyzer") == "char_wb"
+        # Each distinct word's character n-gram columns, looked up once, not at every occurrence.
         self._word_columns: dict[str, tuple[int, ...]] = {}
 
     @classmethod
@@ -162,8 +170,8 @@ class TfidfEncoder:
         vocabulary = self.vocabulary
         for text in texts:
             found: dict[int, int] = {}
-            if self._char_wb:
-                for known in self._char_wb_columns(text):
+            if isinstance(self._analyze, CharWbAnalyzer):
+                for known in self._char_wb_columns(self._analyze, text):
                     found[known] = found.get(known, 0) + 1
             else:
                 for term in self._analyze(text):
@@ -184,15 +192,14 @@ class TfidfEncoder:
         matrix.sort_indices()
         return matrix
 
-    def _char_wb_columns(self, text: str) -> Iterator[int]:
+    def _char_wb_columns(self, analyze: CharWbAnalyzer, text: str) -> Iterator[int]:
         """The vocabulary columns of the text's character n-grams, one per occurrence."""
-        min_n, max_n = self.params.get("ngram_range", (1, 1))
         cache = self._word_columns
         vocabulary = self.vocabulary
-        for word in _char_wb_words(text, bool(self.params.get("lowercase", True))):
+        for word in analyze.words(text):
             known = cache.get(word)
             if known is None:
-                grams = _word_char_ngrams(word, min_n, max_n)
+                grams = analyze.word_ngrams(word)
                 known = tuple(column for g in grams if (column := vocabulary.get(g)) is not None)
                 if len(cache) >= _WORD_CACHE_SIZE:  # a corpus of millions would otherwise grow it without end
                     cache.clear()
