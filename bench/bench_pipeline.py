@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = REPO.parent / "shared" / "data" / "semeval2023-task3" / "en" / "articles"
@@ -59,18 +60,30 @@ def run_mode(mode: str, paths: list[str], processes: int, profile: str) -> dict[
     }
 
 
-def measure(mode: str, paths: list[str], processes: int, profile: str) -> dict[str, float]:
+def in_fresh_process(module: str, function: str, args: list[Any], what: str) -> Any:
+    """``function(*args)`` from a script of this folder, run in a new Python process; its JSON result.
+
+    The arguments travel as JSON on standard input (a list of paths can be long); ``what``
+    names the run if it fails.
+    """
     here = str(Path(__file__).parent)
     code = (
-        f"import json,sys; sys.path.insert(0, {here!r}); from bench_pipeline import run_mode; "
-        f"print(json.dumps(run_mode({mode!r}, json.loads(sys.stdin.read()), {processes}, {profile!r})))"
+        f"import json,sys; sys.path.insert(0, {here!r}); from {module} import {function}; "
+        f"print(json.dumps({function}(*json.loads(sys.stdin.read()))))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], input=json.dumps(paths), capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], input=json.dumps(args), capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        sys.exit(f"{mode} run failed:\n{result.stderr}")
+        sys.exit(f"{what} run failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure(mode: str, paths: list[str], processes: int, profile: str) -> dict[str, float]:
+    result: dict[str, float] = in_fresh_process(
+        "bench_pipeline", "run_mode", [mode, paths, processes, profile], mode
+    )
+    return result
 
 
 def cold_start(path: str, profile: str) -> float:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_pipeline import in_fresh_process
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = REPO.parent / "shared" / "samples" / "dushanbe-summit.txt"
@@ -65,18 +66,6 @@ def first_analysis_seconds(path: str, threads: int) -> float:
     return time.perf_counter() - started
 
 
-def in_child(path: str, threads: int) -> float:
-    here = str(Path(__file__).parent)
-    code = (
-        f"import sys; sys.path.insert(0, {here!r}); from bench_threads import first_analysis_seconds; "
-        f"print(first_analysis_seconds({path!r}, {threads}))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.exit(f"analysis run failed:\n{result.stderr}")
-    return float(result.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -97,7 +86,11 @@ def main() -> None:
     seconds: dict[int, list[float]] = {n: [] for n in counts}
     for _ in range(args.runs):
         for threads in counts:
-            seconds[threads].append(in_child(str(args.file), threads))
+            seconds[threads].append(
+                in_fresh_process(
+                    "bench_threads", "first_analysis_seconds", [str(args.file), threads], "analysis"
+                )
+            )
     for threads, runs in seconds.items():
         runs.sort()
         print(
