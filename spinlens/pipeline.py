@@ -147,21 +147,16 @@ def load_pipeline(profile: str = "default", models_dir: Path | None = None, thre
     analysis with the cores to itself runs faster with more (``spinlens analyze`` uses
     up to four).
     """
-    from spinlens.analysers.registry import PARSED_PROFILES
+    from spinlens.analysers.registry import PARSED_PROFILES, session_loader
     from spinlens.models.runtime import use_threads
     from spinlens.nlp.spacy_model import load_spacy
 
     use_threads(threads)
-    analysers = build_analysers(profile, models_dir)
     with ThreadPoolExecutor(max_workers=1) as background:
-        # onnxruntime builds a session without holding the GIL: the article embedding's is
-        # built while spaCy loads instead of when the first article arrives.
-        embedding = None
-        if any(getattr(analyser, "embed", False) for analyser in analysers):
-            from spinlens.nlp.embed import article_encoder
-
-            embedding = background.submit(article_encoder)
+        # The models' onnxruntime sessions are built while spaCy loads (see session_loader);
+        # build_analysers then finds them in their caches.
+        sessions = background.submit(session_loader(profile, models_dir))
         nlp = load_spacy() if profile in PARSED_PROFILES else None
-        if embedding is not None:
-            embedding.result()  # raises here what went wrong there
+        sessions.result()  # raises here what went wrong there
+    analysers = build_analysers(profile, models_dir)
     return Pipeline(analysers, nlp, profile, threads)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,23 @@ def test_a_trained_encoder_folder_is_found_in_a_models_root(tmp_path: Path) -> N
     technique = next(a for a in analysers if isinstance(a, TechniqueAnalyser))
     assert technique.encoder is not None
     assert technique.encoder.folder == (tmp_path / "techniques_encoder").resolve()
+
+
+def test_session_loader_builds_the_default_profiles_sessions_without_importing() -> None:
+    # load_pipeline runs the loader in a thread while spaCy is imported: it must import
+    # nothing itself (two threads importing modules that import each other can deadlock).
+    # A fresh interpreter, so that other tests' imports do not hide one of its own.
+    script = """
+import sys
+from spinlens.analysers.registry import session_loader
+from spinlens.models.technique_encoder import _load_cached
+from spinlens.nlp.embed import _sentence_encoder
+assert session_loader("fast")() is None
+load = session_loader("default")
+before = set(sys.modules)
+load()
+print(sorted(set(sys.modules) - before), _load_cached.cache_info().currsize, _sentence_encoder.cache_info().currsize)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "1", "1"]

