@@ -71,7 +71,8 @@ assert session_loader("fast")() is None
 load = session_loader("default")
 before = set(sys.modules)
 load()
-print(sorted(set(sys.modules) - before), _load_cached.cache_info().currsize, _sentence_encoder.cache_info().currsize)
+sizes = _load_cached.cache_info().currsize, _sentence_encoder.cache_info().currsize
+print(sorted(set(sys.modules) - before), *sizes)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
