@@ -300,3 +300,21 @@ def test_files_plain_text_headline_becomes_the_title(tmp_path: Path) -> None:
     sentence = tmp_path / "sentence.txt"
     sentence.write_text("The council voted on Tuesday to approve the plan.\nMore text follows here.\n")
     assert read_input(str(sentence)).title is None
+
+
+def test_reading_a_file_does_not_import_the_url_fetcher(tmp_path: Path) -> None:
+    # httpx costs a tenth of a second of every `spinlens analyze FILE`; only URLs need it.
+    # A fresh interpreter, so that other tests' imports do not hide it.
+    import subprocess
+    import sys
+
+    source = tmp_path / "bridge.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    script = (
+        "import sys\nfrom spinlens.ingest import read_input\n"
+        f"article = read_input({str(source)!r})\n"
+        "print(len(article.text), 'httpx' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(len(ARTICLE)), "False"]

@@ -30,10 +30,10 @@ import httpx
 
 from spinlens.core import settings
 from spinlens.core.errors import FetchError
+from spinlens.ingest.html import HTML_TYPES
 from spinlens.ingest.text import describe_size
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8"
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from spinlens.core.errors import InputError
 
+# Content types served as web pages.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
 # The tags the WHATWG MIME sniffing standard accepts as the start of an HTML document.
 _HTML_STARTS = (
     b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b"<h1", b"<div", b"<font",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from spinlens.core import settings
 from spinlens.core.model import Article
-from spinlens.ingest.fetch import HTML_TYPES, FetchedPage, fetch_url
 from spinlens.ingest.files import (
     HTML_SUFFIXES,
     MARKDOWN_SUFFIXES,
@@ -17,8 +16,11 @@ from spinlens.ingest.files import (
     read_file_bytes,
     read_limited,
 )
-from spinlens.ingest.html import declared_charset, extract_main_text, looks_like_html
+from spinlens.ingest.html import HTML_TYPES, declared_charset, extract_main_text, looks_like_html
 from spinlens.ingest.text import build_article, check_text, decode_bytes, normalise_text
+
+if TYPE_CHECKING:
+    from spinlens.ingest.fetch import FetchedPage
 
 STDIN_NAME = "standard input"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -72,6 +74,8 @@ def read_stdin(stdin: BinaryIO | None = None, *, allow_non_english: bool = False
 
 def read_url(url: str, *, allow_non_english: bool = False, allow_private: bool = False) -> Article:
     """Fetch ``url`` safely (see :mod:`spinlens.ingest.fetch`) and read the page."""
+    from spinlens.ingest.fetch import fetch_url  # httpx is imported only when a URL is read
+
     page = fetch_url(
         url,
         timeout=settings.FETCH_TIMEOUT_SECONDS,
