@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from spinlens.core.errors import ModelError
 from spinlens.models import semeval2023, semeval2025
-from spinlens.models.hashing import hash_features
+from spinlens.models.hashing import hash_features, hash_segments
 from spinlens.models.store import load_semeval2023
 from spinlens.models.tfidf import TfidfEncoder, build_analyzer
 
@@ -126,6 +126,25 @@ def test_feature_hashing_matches_scikit_learn() -> None:
         theirs = FeatureHasher(n_features=n_features, input_type="pair", alternate_sign=False).transform(rows)
         assert_same(hash_features(rows, n_features), theirs)
     assert hash_features([], 16).shape == (0, 16)
+
+
+def test_rows_of_shared_segments_hash_as_their_concatenation() -> None:
+    # Token rows share their sentence's and paragraph's feature lists; each shared list is looked up
+    # once, and the matrix must be the one the concatenated rows give, bit for bit.
+    rng = random.Random(9)
+    names = [f"{kind}={w}" for kind in ("w", "sw", "p") for w in WORDS]
+    shared = [
+        [(rng.choice(names), rng.choice([1.0, 0.3, 0.0])) for _ in range(rng.randint(0, 20))]
+        for _ in range(6)
+    ]
+    rows = [
+        ([(rng.choice(names), 1.0) for _ in range(rng.randint(0, 8))], rng.choice(shared), rng.choice(shared))
+        for _ in range(80)
+    ]
+    flat = [[pair for segment in row for pair in segment] for row in rows]
+    theirs = FeatureHasher(n_features=2**12, input_type="pair", alternate_sign=False).transform(flat)
+    assert_same(hash_segments(rows, 2**12), theirs)
+    assert_same(hash_segments(iter(rows), 2**12), hash_features(flat, 2**12))
 
 
 def test_remembered_hash_columns_stay_right_when_the_memory_fills(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -228,7 +228,10 @@ class GenreFramesAnalyser:
         analyser = f"{self.name}@{self.version}"
         embeddings = article_embedding(ctx) if self.embed else None
         genre, genre_scores, frames, frame_scores = self.models.predict_article_labels([text], embeddings)[0]
-        words = self.models.explain_article(text, "genre", genre)
+        ordered_frames = sorted(frames, key=lambda f: -frame_scores[f])
+        words, *frame_words = self.models.explain_article(
+            text, [("genre", genre)] + [("frames", frame) for frame in ordered_frames]
+        )
         evidence = f"; words pointing that way: {_quoted(words)}" if words else ""
         if embeddings is not None:
             evidence += ", and the register of its opening paragraphs (sentence embeddings)"
@@ -241,8 +244,7 @@ class GenreFramesAnalyser:
             analyser=analyser,
             details={"scores": {k: round(v, 4) for k, v in genre_scores.items()}},
         )
-        for frame in sorted(frames, key=lambda f: -frame_scores[f]):
-            words = self.models.explain_article(text, "frames", frame)
+        for frame, words in zip(ordered_frames, frame_words, strict=True):
             evidence = f" through words such as {_quoted(words)}" if words else ""
             analysis.add_label(
                 "frame",

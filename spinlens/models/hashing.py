@@ -28,23 +28,48 @@ def _column(name: str, n_features: int) -> int:
 
 def hash_features(rows: Iterable[Iterable[tuple[str, float]]], n_features: int) -> sparse.csr_matrix:
     """One row per item of ``rows``: each (name, value) adds ``value`` to the column its name hashes to."""
+    return hash_segments(((row,) for row in rows), n_features)
+
+
+def hash_segments(
+    rows: Iterable[Iterable[Iterable[tuple[str, float]]]], n_features: int
+) -> sparse.csr_matrix:
+    """As :func:`hash_features` for rows made of segments, lists of (name, value), that rows share.
+
+    A row's pairs are its segments' in order; a segment object met again is looked up
+    once per call (every token of a sentence shares its sentence's features, half of all
+    pairs). The matrix is the one ``hash_features`` gives for the concatenated rows.
+    """
     indices: list[int] = []
     values: list[float] = []
     indptr = [0]
     # The same names (words, their shapes, their neighbours) come back in every article.
     known = _columns.setdefault(n_features, {})
+    # id -> (segment, columns, values); holding the segment keeps its id from being reused.
+    hashed: dict[int, tuple[object, list[int], list[float]]] = {}
     for row in rows:
-        for name, value in row:
-            if value == 0:
-                continue
-            column = known.get(name)
-            if column is None:
-                column = _column(name, n_features)
-                if len(known) >= _REMEMBERED:  # a corpus of millions would otherwise grow it without end
-                    known.clear()
-                known[name] = column
-            indices.append(column)
-            values.append(float(value))
+        for segment in row:
+            entry = hashed.get(id(segment))
+            if entry is None:
+                columns: list[int] = []
+                numbers: list[float] = []
+                for name, value in segment:
+                    if value == 0:
+                        continue
+                    column = known.get(name)
+                    if column is None:
+                        column = _column(name, n_features)
+                        if (
+                            len(known) >= _REMEMBERED
+                        ):  # a corpus of millions would otherwise grow it without end
+                            known.clear()
+                        known[name] = column
+                    columns.append(column)
+                    numbers.append(float(value))
+                entry = (segment, columns, numbers)
+                hashed[id(segment)] = entry
+            indices.extend(entry[1])
+            values.extend(entry[2])
         indptr.append(len(indices))
     matrix = sparse.csr_matrix(
         (

@@ -53,7 +53,7 @@ from spinlens.features.cues import (
 )
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
-from spinlens.models.hashing import hash_features
+from spinlens.models.hashing import hash_features, hash_segments
 from spinlens.models.linear import LinearHeads, Prepared, times_transposed
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
@@ -211,8 +211,12 @@ def paragraph_context_features(probs: np.ndarray | None, labels: Sequence[str]) 
 
 def token_features(
     art: TokenizedArticle, para_probs: np.ndarray | None = None, labels: Sequence[str] = ()
-) -> list[list[Feature]]:
-    """Features of every token: itself, a ±2 window in its paragraph, its sentence and article context."""
+) -> list[tuple[list[Feature], ...]]:
+    """Features of every token: itself, a ±2 window in its paragraph, its sentence and article context.
+
+    Each token's are three segments (for :func:`hash_segments`): its own, then its sentence's
+    and its paragraph's, which are the same list objects for every token they cover.
+    """
     toks = art.tokens
     lowers = [t.lower for t in toks]
     cues = _cue_by_token(art)
@@ -231,7 +235,8 @@ def token_features(
         for i in range(len(art.paragraphs))
     ]
     valence = [valence_bucket(w) for w in lowers]
-    feats: list[list[Feature]] = []
+    no_words: list[Feature] = []
+    feats: list[tuple[list[Feature], ...]] = []
     for i, tok in enumerate(toks):
         w = lowers[i]
         names = ["bias", "w=" + w, "s=" + _shape(tok.text), "p3=" + w[:3], "x3=" + w[-3:]]
@@ -267,10 +272,8 @@ def token_features(
             j = i + d
             if 0 <= j < n and valence[j] and toks[j].paragraph == tok.paragraph:
                 names.append(f"v{d}={valence[j]}")
-        f: list[Feature] = [(name, 1.0) for name in names]
-        f.extend(sentence_feats.get(tok.sentence, ()))
-        f.extend(context[tok.paragraph])
-        feats.append(f)
+        own: list[Feature] = [(name, 1.0) for name in names]
+        feats.append((own, sentence_feats.get(tok.sentence, no_words), context[tok.paragraph]))
     return feats
 
 
@@ -293,7 +296,7 @@ class SpanTagger:
     ) -> np.ndarray:
         if not art.tokens:
             return np.zeros(0)
-        X = hash_features(token_features(art, para_probs, labels), self.n_hash)
+        X = hash_segments(token_features(art, para_probs, labels), self.n_hash)
         return sigmoid(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
 
     @classmethod
@@ -312,7 +315,7 @@ class SpanTagger:
 
         X = sparse.vstack(
             [
-                hash_features(token_features(a, p, labels), n_hash)
+                hash_segments(token_features(a, p, labels), n_hash)
                 for a, p in zip(arts, para_probs, strict=True)
                 if a.tokens
             ]
@@ -965,27 +968,31 @@ class Semeval2023Models:
                 break
         return chosen
 
-    def explain_article(self, text: str, head: str, label: str, k: int = 4) -> list[str]:
-        """Article words that raise the genre or frame score of ``label`` most."""
-        heads = self.articles.genre if head == "genre" else self.articles.frames
-        j = heads.labels.index(label)
-        row = self.articles.word.transform([text]).tocsr()
-        coef = heads.coef[j] - (heads.coef.mean(axis=0) if head == "genre" else 0.0)
-        contributions = sorted(
-            (
-                (float(v * coef[c]), self.articles.word.terms[c])
-                for c, v in zip(row.indices, row.data, strict=True)
-            ),
-            reverse=True,
-        )
-        chosen: list[str] = []
-        for value, term in contributions:
-            if value <= 0 or len(chosen) == k:
-                break
-            if not _informative(term) or any(term in c or c in term for c in chosen):
-                continue
-            chosen.append(term)
-        return chosen
+    def explain_article(self, text: str, labels: Sequence[tuple[str, str]], k: int = 4) -> list[list[str]]:
+        """For each (head, label) of ``labels`` ("genre" or "frames", and a label of that head): the
+        article words that raise its score most."""
+        row = self.articles.word.transform([text]).tocsr()  # once for every label: a whole article
+        explained = []
+        for head, label in labels:
+            heads = self.articles.genre if head == "genre" else self.articles.frames
+            j = heads.labels.index(label)
+            coef = heads.coef[j] - (heads.coef.mean(axis=0) if head == "genre" else 0.0)
+            contributions = sorted(
+                (
+                    (float(v * coef[c]), self.articles.word.terms[c])
+                    for c, v in zip(row.indices, row.data, strict=True)
+                ),
+                reverse=True,
+            )
+            chosen: list[str] = []
+            for value, term in contributions:
+                if value <= 0 or len(chosen) == k:
+                    break
+                if not _informative(term) or any(term in c or c in term for c in chosen):
+                    continue
+                chosen.append(term)
+            explained.append(chosen)
+        return explained
 
     # -- persistence -------------------------------------------------------
     def save(self, out_dir: Path) -> None:
