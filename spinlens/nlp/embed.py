@@ -24,6 +24,7 @@ from spinlens.models.runtime import onnx_session, session_threads
 DIMENSIONS = 384
 MAX_TOKENS = 128
 BATCH_SIZE = 32
+BATCH_SPREAD = 1.25
 TOKENIZER_FILE = Path(__file__).resolve().parents[1] / "models" / "minilm" / "tokenizer.json"
 # An article embedding reads the first paragraphs, each cut short: the overall register
 # (reporting, arguing, mocking) and topic show early, and this keeps the cost near a
@@ -70,9 +71,8 @@ class SentenceEncoder:
             raise ModelError(f"the MiniLM tokenizer is missing: {tokenizer_file}")
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.enable_truncation(max_length=max_tokens)
-        # The file pads every input to 128 tokens; padding to the batch's longest is
-        # what makes short sentences cheap.
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        # The file pads every input to 128 tokens; batches are padded here, each to its longest.
+        tokenizer.no_padding()
         self._tokenizer = tokenizer
         model = str(model_file or minilm_model_file())
         self._session: Any = _onnx_session(model, threads or session_threads())
@@ -81,13 +81,17 @@ class SentenceEncoder:
     def encode(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """``(len(sentences), 384)`` float32 array of L2-normalised embeddings."""
         out = np.zeros((len(sentences), DIMENSIONS), dtype=np.float32)
-        # Similar lengths in one batch waste less padding.
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        for begin in range(0, len(order), batch_size):
-            rows = order[begin : begin + batch_size]
-            encodings = self._tokenizer.encode_batch([sentences[i] or " " for i in rows])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        encodings = self._tokenizer.encode_batch([s or " " for s in sentences])
+        lengths = [len(e.ids) for e in encodings]
+        # A sentence's embedding is the same to the last bit in any batch (the network computes in
+        # float32, and the mask keeps padding out): batches only save calls, and padding costs work.
+        for rows in similar_lengths(lengths, batch_size, BATCH_SPREAD):
+            width = max(lengths[i] for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                ids[r, : lengths[i]] = encodings[i].ids
+                mask[r, : lengths[i]] = 1
             feeds = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:
                 feeds["token_type_ids"] = np.zeros_like(ids)
@@ -97,6 +101,18 @@ class SentenceEncoder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[rows] = pooled / np.maximum(norms, 1e-12)
         return out
+
+
+def similar_lengths(lengths: Sequence[int], size: int, spread: float) -> list[list[int]]:
+    """Indices grouped by length: at most ``size`` to a group, the longest ≤ ``spread`` × the shortest."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and len(groups[-1]) < size and lengths[i] <= spread * lengths[groups[-1][0]]:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
 
 
 def sentence_encoder(max_tokens: int = MAX_TOKENS) -> SentenceEncoder:
