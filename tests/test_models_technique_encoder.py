@@ -92,6 +92,18 @@ def test_prediction_is_deterministic_and_independent_of_other_articles(encoder: 
     assert [p.scores for p in first.paragraphs] == [p.scores for p in again.paragraphs]
 
 
+def test_a_paragraphs_scores_do_not_depend_on_the_paragraphs_around_it(encoder: TechniqueEncoder) -> None:
+    # The int8 network scales its activations per run over every row it is given: run together,
+    # the other paragraphs (and the padding up to the longest) would shift this one's scores.
+    plain = "The minister said the budget would be published on Tuesday."
+    alone = encoder.encode(paragraphs(plain))
+    article = "\n".join([CHARGED.split("\n")[2], plain, "A short heading", CHARGED.split("\n")[0]])
+    together = encoder.encode(paragraphs(article))
+    position = next(i for i, c in enumerate(together.chunks) if c.ids == alone.chunks[0].ids)
+    assert together.chunk_probs[position].tobytes() == alone.chunk_probs[0].tobytes()
+    assert together.token_probs[position].tobytes() == alone.token_probs[0].tobytes()
+
+
 def test_long_paragraphs_are_cut_into_chunks_that_cover_every_word_piece() -> None:
     text = "Title\n" + " ".join(f"word{i} shameful" for i in range(200)) + "\n"
     tok = tokenizer()

@@ -53,7 +53,6 @@ CARD_FILE = "model_card.json"
 DEFAULT_DIR = Path(__file__).resolve().parent / "techniques_encoder"
 TOKENIZER_FILE = Path(__file__).resolve().parent / "minilm" / "tokenizer.json"
 CLS_ID, SEP_ID = 101, 102
-BATCH_SIZE = 32
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -250,13 +249,15 @@ class TechniqueEncoder:
         n_labels = len(self.labels)
         token_probs: list[np.ndarray] = [np.zeros((0, n_labels + 1), dtype=np.float32)] * len(chunks)
         chunk_probs = np.zeros((len(chunks), n_labels), dtype=np.float32)
-        for rows in length_batches(chunks, BATCH_SIZE):
-            batch = [chunks[i] for i in rows]
-            ids, mask = batch_arrays(batch)
+        # One chunk per run. The int8 network quantises its activations with one scale per run,
+        # taken over every row it is given, padding included: in batches a paragraph's scores
+        # depended on which paragraphs shared its batch, and padding to the longest chunk
+        # doubled the work (a typical article's single batch was more than half padding).
+        for i, chunk in enumerate(chunks):
+            ids, mask = batch_arrays([chunk])
             tokens, heads = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-            for r, i in enumerate(rows):
-                token_probs[i] = tokens[r, 1 : len(chunks[i].ids) + 1]
-                chunk_probs[i] = heads[r]
+            token_probs[i] = tokens[0, 1 : len(chunk.ids) + 1]
+            chunk_probs[i] = heads[0]
         return EncodedArticle(chunks, token_probs, chunk_probs)
 
     def predict_techniques(
