@@ -59,9 +59,8 @@ def hash_segments(
                     column = known.get(name)
                     if column is None:
                         column = _column(name, n_features)
-                        if (
-                            len(known) >= _REMEMBERED
-                        ):  # a corpus of millions would otherwise grow it without end
+                        # A corpus of millions would otherwise grow it without end.
+                        if len(known) >= _REMEMBERED:
                             known.clear()
                         known[name] = column
                     columns.append(column)
