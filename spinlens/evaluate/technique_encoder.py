@@ -32,6 +32,7 @@ from spinlens.evaluate.semeval2023 import (
     tfidf_baseline,
     trivial_baseline,
 )
+from spinlens.models.runtime import session_threads
 from spinlens.models.technique_encoder import EncoderWithLinear, TechniqueEncoder
 
 Progress = Callable[[str], None] | None
@@ -72,6 +73,7 @@ class EncoderReport:
     fold_validation: list[dict[str, float]] = field(default_factory=list)
     seconds: float = 0.0
     seconds_per_article: float = 0.0
+    threads: int = 1  # what the encoder computed with (the CLI gives it every core)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +89,7 @@ class EncoderReport:
             "fold_validation": self.fold_validation,
             "seconds": round(self.seconds, 1),
             "seconds_per_article": round(self.seconds_per_article, 4),
+            "threads": self.threads,
         }
 
     def table(self) -> str:
@@ -136,7 +139,8 @@ class EncoderReport:
         lines.append("")
         lines.append(
             f"Total time {self.seconds:.0f} s; encoder prediction "
-            f"{self.seconds_per_article * 1000:.0f} ms per article (one thread, int8)."
+            f"{self.seconds_per_article * 1000:.0f} ms per article "
+            f"({self.threads} thread{'s' if self.threads > 1 else ''}, int8)."
         )
         return "\n".join(lines)
 
@@ -246,4 +250,5 @@ def cross_validate_encoder(
         fold_validation=fold_validation,
         seconds=time.perf_counter() - started,
         seconds_per_article=predict_seconds / max(predicted, 1),
+        threads=session_threads(),
     )

