@@ -28,7 +28,14 @@ def _column(name: str, n_features: int) -> int:
 
 def hash_features(rows: Iterable[Iterable[tuple[str, float]]], n_features: int) -> sparse.csr_matrix:
     """One row per item of ``rows``: each (name, value) adds ``value`` to the column its name hashes to."""
-    return hash_segments(((row,) for row in rows), n_features)
+    indices: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    known = _columns.setdefault(n_features, {})
+    for row in rows:
+        _add_columns(row, n_features, known, indices, values)
+        indptr.append(len(indices))
+    return _matrix(indices, values, indptr, n_features)
 
 
 def hash_segments(
@@ -43,7 +50,6 @@ def hash_segments(
     indices: list[int] = []
     values: list[float] = []
     indptr = [0]
-    # The same names (words, their shapes, their neighbours) come back in every article.
     known = _columns.setdefault(n_features, {})
     # id -> (segment, columns, values); holding the segment keeps its id from being reused.
     hashed: dict[int, tuple[object, list[int], list[float]]] = {}
@@ -53,23 +59,38 @@ def hash_segments(
             if entry is None:
                 columns: list[int] = []
                 numbers: list[float] = []
-                for name, value in segment:
-                    if value == 0:
-                        continue
-                    column = known.get(name)
-                    if column is None:
-                        column = _column(name, n_features)
-                        # A corpus of millions would otherwise grow it without end.
-                        if len(known) >= _REMEMBERED:
-                            known.clear()
-                        known[name] = column
-                    columns.append(column)
-                    numbers.append(float(value))
-                entry = (segment, columns, numbers)
-                hashed[id(segment)] = entry
+                _add_columns(segment, n_features, known, columns, numbers)
+                entry = hashed[id(segment)] = (segment, columns, numbers)
             indices.extend(entry[1])
             values.extend(entry[2])
         indptr.append(len(indices))
+    return _matrix(indices, values, indptr, n_features)
+
+
+def _add_columns(
+    pairs: Iterable[tuple[str, float]],
+    n_features: int,
+    known: dict[str, int],
+    indices: list[int],
+    values: list[float],
+) -> None:
+    """Append each non-zero pair's column and value; ``known`` remembers columns across calls, because
+    the same names (words, their shapes, their neighbours) come back in every article."""
+    for name, value in pairs:
+        if value == 0:
+            continue
+        column = known.get(name)
+        if column is None:
+            column = _column(name, n_features)
+            # A corpus of millions would otherwise grow it without end.
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            known[name] = column
+        indices.append(column)
+        values.append(float(value))
+
+
+def _matrix(indices: list[int], values: list[float], indptr: list[int], n_features: int) -> sparse.csr_matrix:
     matrix = sparse.csr_matrix(
         (
             np.asarray(values, dtype=np.float64),
