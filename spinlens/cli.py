@@ -145,8 +145,11 @@ def analyze(
     from spinlens.models.runtime import available_cores
     from spinlens.pipeline import load_pipeline
 
-    # One article in its own process: its models may use every core.
-    pipeline = load_pipeline(profile.value, models_dir=models, threads=available_cores())
+    # The article is read while the models load: loading keeps one core busy, and the
+    # ONNX models computing beside it get the others (on two cores, more threads only
+    # slowed the loading down).
+    threads = max(1, available_cores() - 1)
+    pipeline = load_pipeline(profile.value, models_dir=models, threads=threads, ahead=[article])
     analysis = pipeline(article)
 
     from spinlens.report import render

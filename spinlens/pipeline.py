@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spinlens.analysers.base import Analyser, Context, analyser_id
 from spinlens.analysers.registry import build_analysers
@@ -20,6 +21,14 @@ if TYPE_CHECKING:
 PROVIDED = ("doc", "paragraphs")
 
 
+@dataclass
+class Prepared:
+    """Work done on an article before its analysis: spaCy's parse, and its context's scratch."""
+
+    doc: Doc | None
+    scratch: dict[str, Any]
+
+
 class Pipeline:
     """An ordered list of analysers sharing one spaCy parse per article."""
 
@@ -29,12 +38,18 @@ class Pipeline:
         nlp: Language | None,
         profile: str = "default",
         threads: int = 1,
+        prepared: Mapping[str, Prepared] | None = None,
     ) -> None:
-        """``threads``: what its models' sessions compute with (more than 1 forbids forking workers)."""
+        """``threads``: what its models' sessions compute with (more than 1 forbids forking workers).
+
+        ``prepared``: work already done on article texts (see :func:`load_pipeline`'s
+        ``ahead``); the first call of the pipeline on each text uses it.
+        """
         self.analysers = list(analysers)
         self.nlp = nlp
         self.profile = profile
         self.threads = threads
+        self._prepared = dict(prepared or {})
         self._check_order()
 
     @property
@@ -59,6 +74,9 @@ class Pipeline:
             available.update(analyser.assigns)
 
     def __call__(self, article: Article) -> Analysis:
+        prepared = self._prepared.pop(article.text, None)
+        if prepared is not None:
+            return self._run(article, prepared.doc, prepared.scratch)
         doc = self.nlp(article.text) if self.nlp is not None else None
         return self._run(article, doc)
 
@@ -72,9 +90,9 @@ class Pipeline:
         for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
             yield self._run(article, doc)
 
-    def _run(self, article: Article, doc: Doc | None) -> Analysis:
+    def _run(self, article: Article, doc: Doc | None, scratch: dict[str, Any] | None = None) -> Analysis:
         analysis = Analysis(article=article)
-        ctx = Context(analysis=analysis, doc=doc, paragraphs=paragraphs(article.text))
+        ctx = Context(analysis=analysis, doc=doc, paragraphs=paragraphs(article.text), scratch=scratch or {})
         if article.meta.get("warnings"):
             analysis.warnings.extend(article.meta["warnings"])
         for analyser in self.analysers:
@@ -139,24 +157,42 @@ def analyse_many(
         yield from pool.imap(_analyse_in_worker, articles, chunksize)
 
 
-def load_pipeline(profile: str = "default", models_dir: Path | None = None, threads: int = 1) -> Pipeline:
+def load_pipeline(
+    profile: str = "default",
+    models_dir: Path | None = None,
+    threads: int = 1,
+    ahead: Sequence[Article] = (),
+) -> Pipeline:
     """Build the pipeline for a profile, using the shipped models unless ``models_dir`` is given.
 
     ``threads``: what each model may compute with. Keep 1 (the default) where articles
     are spread over processes (:func:`analyse_many`, the web server's workers); a single
-    analysis with the cores to itself runs faster with more (``spinlens analyze`` uses
-    up to four).
+    analysis with the cores to itself may use more (``spinlens analyze`` gives them every
+    core but the one that loads the pipeline).
+
+    ``ahead``: articles that the pipeline will be called on first. They are read while
+    the pipeline loads, on the core that loading leaves idle: the transformer work that
+    needs no parse while spaCy loads, spaCy's parse while the other models load (both
+    compute mostly without holding the GIL). The results are the same.
     """
-    from spinlens.analysers.registry import PARSED_PROFILES, session_loader
+    from spinlens.analysers.registry import PARSED_PROFILES, session_loader, text_reader
     from spinlens.models.runtime import use_threads
     from spinlens.nlp.spacy_model import load_spacy
 
     use_threads(threads)
+    texts = list(dict.fromkeys(article.text for article in ahead))
     with ThreadPoolExecutor(max_workers=1) as background:
-        # The models' onnxruntime sessions are built while spaCy loads (see session_loader);
-        # build_analysers then finds them in their caches.
+        # The models' onnxruntime sessions are built while spaCy loads; build_analysers then
+        # finds them in their caches (so it waits for them: a cache being filled in another
+        # thread would be filled twice).
         sessions = background.submit(session_loader(profile, models_dir))
+        reading = background.submit(text_reader(profile, models_dir, texts))
         nlp = load_spacy() if profile in PARSED_PROFILES else None
+        parses = [background.submit(nlp, text) if nlp is not None else None for text in texts]
         sessions.result()  # raises here what went wrong there
-    analysers = build_analysers(profile, models_dir)
-    return Pipeline(analysers, nlp, profile, threads)
+        analysers = build_analysers(profile, models_dir)
+        prepared = {
+            text: Prepared(parse.result() if parse is not None else None, scratch)
+            for text, parse, scratch in zip(texts, parses, reading.result(), strict=True)
+        }
+    return Pipeline(analysers, nlp, profile, threads, prepared)

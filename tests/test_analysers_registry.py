@@ -58,22 +58,26 @@ def test_a_trained_encoder_folder_is_found_in_a_models_root(tmp_path: Path) -> N
     assert technique.encoder.folder == (tmp_path / "techniques_encoder").resolve()
 
 
-def test_session_loader_builds_the_default_profiles_sessions_without_importing() -> None:
-    # load_pipeline runs the loader in a thread while spaCy is imported: it must import
-    # nothing itself (two threads importing modules that import each other can deadlock).
+def test_session_loader_and_text_reader_work_without_importing() -> None:
+    # load_pipeline runs both in a thread while spaCy is imported: they must import
+    # nothing themselves (two threads importing modules that import each other can deadlock).
     # A fresh interpreter, so that other tests' imports do not hide one of its own.
     script = """
 import sys
-from spinlens.analysers.registry import session_loader
+from spinlens.analysers.registry import session_loader, text_reader
 from spinlens.models.technique_encoder import _load_cached
 from spinlens.nlp.embed import _sentence_encoder
 assert session_loader("fast")() is None
+assert text_reader("fast", texts=["A line."])() == [{}]
 load = session_loader("default")
+read = text_reader("default", texts=["A first line.", "A second line, longer than the first."])
 before = set(sys.modules)
 load()
+scratches = read()
 sizes = _load_cached.cache_info().currsize, _sentence_encoder.cache_info().currsize
-print(sorted(set(sys.modules) - before), *sizes)
+print(sorted(set(sys.modules) - before), *sizes, *(sorted(s) for s in scratches))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["[]", "1", "1"]
+    read = "['article_embedding', 'technique_encoding']"
+    assert done.stdout.strip() == f"[] 1 1 {read} {read}"

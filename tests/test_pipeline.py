@@ -103,3 +103,39 @@ def test_load_pipeline_reports_a_failure_of_the_embedding_it_loads_in_the_backgr
     with pytest.raises(ModelError, match="MiniLM model file is missing"):
         load_pipeline("default")
     assert load_pipeline("fast").nlp is None  # the fast profile embeds nothing, so never asks
+
+
+def test_articles_given_ahead_are_read_while_loading_and_give_the_same_analysis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spinlens.cli import EXAMPLE_ARTICLE
+    from spinlens.models.technique_encoder import EncodedArticle, TechniqueEncoder
+    from spinlens.nlp.segment import Paragraph
+    from spinlens.pipeline import load_pipeline
+
+    article = Article(text=EXAMPLE_ARTICLE.read_text(encoding="utf-8"))
+    expected = load_pipeline("default")(article).to_dict()
+    pipeline = load_pipeline("default", ahead=[article])
+    assert pipeline.nlp is not None
+    nlp = pipeline.nlp
+    encodings: list[int] = []
+    encode = TechniqueEncoder.encode
+
+    def counted(self: TechniqueEncoder, paras: list[Paragraph]) -> EncodedArticle:
+        encodings.append(len(paras))
+        return encode(self, paras)
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(TechniqueEncoder, "encode", counted)
+    pipeline.nlp = no_parse  # type: ignore[assignment]
+    # The first analysis uses the parse and the encoder's reading done while loading.
+    assert pipeline(article).to_dict() == expected
+    assert encodings == []
+    # That work is used once: the next analysis of the same text does it again.
+    pipeline.nlp = nlp
+    assert pipeline(article).to_dict() == expected
+    assert len(encodings) == 1
+    fast = Article(text="A short line.\n\nAnother line, then the end.")
+    assert load_pipeline("fast", ahead=[fast])(fast).to_dict() == load_pipeline("fast")(fast).to_dict()

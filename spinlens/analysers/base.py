@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Context.scratch keys of model work that needs only the text and its paragraphs, which
+# spinlens.pipeline.load_pipeline may have done in advance for articles it was given.
+ARTICLE_EMBEDDING = "article_embedding"
+TECHNIQUE_ENCODING = "technique_encoding"
+
 
 @dataclass
 class Context:
@@ -66,4 +71,4 @@ def article_embedding(ctx: Context) -> np.ndarray:
     """The article's embedding as a ``(1, 384)`` array, computed once per article for every analyser."""
     from spinlens.nlp.embed import article_embeddings
 
-    return ctx.memo("article_embedding", lambda: article_embeddings([ctx.analysis.article.text]))
+    return ctx.memo(ARTICLE_EMBEDDING, lambda: article_embeddings([ctx.analysis.article.text]))

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from spinlens.analysers.base import Analyser
+from spinlens.analysers.base import ARTICLE_EMBEDDING, TECHNIQUE_ENCODING, Analyser
 from spinlens.models import MODEL_TASKS
 
 PROFILES = ("default", "fast")
@@ -88,6 +89,39 @@ def session_loader(profile: str = "default", models_dir: Path | None = None) -> 
         article_encoder()
 
     return load
+
+
+def text_reader(
+    profile: str = "default", models_dir: Path | None = None, texts: Sequence[str] = ()
+) -> Callable[[], list[dict[str, Any]]]:
+    """A function that does, for each of ``texts``, the model work that needs no parse.
+
+    That is the technique encoder's reading and the article embedding, returned as each
+    text's :class:`~spinlens.analysers.base.Context` scratch, in the order of ``texts``
+    (empty in the fast profile). :func:`spinlens.pipeline.load_pipeline` runs it in the
+    background after :func:`session_loader`, for articles known before the pipeline is
+    built: onnxruntime computes without holding the GIL, so on two cores it is done
+    while spaCy loads. As there, everything it needs is imported in the caller's thread.
+    """
+    if profile not in PARSED_PROFILES or not texts:
+        return lambda: [{} for _ in texts]
+    from spinlens.models.technique_encoder import load_technique_encoder
+    from spinlens.nlp.embed import article_embeddings
+    from spinlens.nlp.segment import paragraphs
+
+    encoder_dir = task_models_dir(models_dir, "techniques_encoder")
+
+    def read() -> list[dict[str, Any]]:
+        encoder = load_technique_encoder(encoder_dir)
+        return [
+            {
+                TECHNIQUE_ENCODING: encoder.encode(paragraphs(text)),
+                ARTICLE_EMBEDDING: article_embeddings([text]),
+            }
+            for text in texts
+        ]
+
+    return read
 
 
 def task_models_dir(models_dir: Path | None, task: str) -> Path | None:

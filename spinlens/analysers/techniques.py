@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from spinlens.analysers.base import Context, article_embedding
+from spinlens.analysers.base import TECHNIQUE_ENCODING, Context, article_embedding
 from spinlens.core.settings import humanise, technique_family
 from spinlens.features.cues import CUES, find_cues
 from spinlens.features.valence import valence_bucket
@@ -107,7 +107,9 @@ class TechniqueAnalyser:
         if self.encoder is not None:
             from spinlens.models.technique_encoder import EncoderWithLinear
 
-            output = EncoderWithLinear(self.encoder, self.models).predict_techniques(text, ctx.paragraphs)
+            encoder = self.encoder
+            encoded = ctx.memo(TECHNIQUE_ENCODING, lambda: encoder.encode(ctx.paragraphs))
+            output = EncoderWithLinear(encoder, self.models).predict_techniques(text, ctx.paragraphs, encoded)
         else:
             output = self.models.predict_techniques(text, ctx.paragraphs)
         ctx.scratch["techniques"] = output

@@ -266,18 +266,20 @@ class TechniqueEncoder:
         paras: list[Paragraph] | None = None,
         linear: TechniqueOutput | None = None,
         name_spans: SpanNamer | None = None,
+        encoded: EncodedArticle | None = None,
     ) -> TechniqueOutput:
         """Paragraph labels and spans; ``linear`` (the linear models' output) is mixed in when given.
 
         ``name_spans`` gives another model's technique distribution for spans
         (character offsets) and this article's paragraph probabilities; it is mixed
         into the naming of each span with weight ``span_label_linear_share``.
+        ``encoded``: this encoder's :meth:`encode` of ``paras``, if already done.
         """
         paras = paragraphs(text) if paras is None else paras
         if not paras:
             return TechniqueOutput([], [])
         config = self.config
-        encoded = self.encode(paras)
+        encoded = self.encode(paras) if encoded is None else encoded
         probs = paragraph_probabilities(encoded, len(paras), config.paragraph_weight)
         if linear is not None and config.encoder_share < 1.0:
             probs = config.encoder_share * probs + (1.0 - config.encoder_share) * linear_matrix(
@@ -418,7 +420,10 @@ class EncoderWithLinear:
         self.encoder = encoder
         self.linear = linear
 
-    def predict_techniques(self, text: str, paras: list[Paragraph] | None = None) -> TechniqueOutput:
+    def predict_techniques(
+        self, text: str, paras: list[Paragraph] | None = None, encoded: EncodedArticle | None = None
+    ) -> TechniqueOutput:
+        """``encoded``: the encoder's :meth:`TechniqueEncoder.encode` of ``paras``, if already done."""
         paras = paragraphs(text) if paras is None else paras
         linear = None
         config = self.encoder.config
@@ -428,7 +433,7 @@ class EncoderWithLinear:
         def name_spans(spans: Sequence[tuple[int, int]], para_probs: np.ndarray) -> np.ndarray:
             return self.linear.name_spans(text, paras, spans, para_probs)
 
-        return self.encoder.predict_techniques(text, paras, linear, name_spans)
+        return self.encoder.predict_techniques(text, paras, linear, name_spans, encoded)
 
 
 def load_technique_encoder(models_dir: Path | None = None) -> TechniqueEncoder:
