@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from spinlens.core.errors import ModelError
 from spinlens.models import semeval2023, semeval2025
-from spinlens.models.hashing import hash_features, hash_segments
+from spinlens.models.hashing import hash_features, hash_segments, segment_scores
 from spinlens.models.store import load_semeval2023
 from spinlens.models.tfidf import TfidfEncoder, build_analyzer
 
@@ -145,6 +145,29 @@ def test_rows_of_shared_segments_hash_as_their_concatenation() -> None:
     theirs = FeatureHasher(n_features=2**12, input_type="pair", alternate_sign=False).transform(flat)
     assert_same(hash_segments(rows, 2**12), theirs)
     assert_same(hash_segments(iter(rows), 2**12), hash_features(flat, 2**12))
+
+
+def test_segment_scores_are_the_hashed_matrix_times_the_weights() -> None:
+    # The span tagger scores tokens without making the matrix: each shared segment is summed once,
+    # so the order of the additions differs and the scores agree to rounding.
+    rng = random.Random(4)
+    names = [f"{kind}={w}" for kind in ("w", "sw", "p") for w in WORDS] + ["bias"]
+    shared = [
+        [(rng.choice(names), rng.choice([1.0, 0.3, 0.0, 0.77])) for _ in range(rng.randint(0, 20))]
+        for _ in range(6)
+    ]
+    rows = [
+        ([(rng.choice(names), 1.0) for _ in range(rng.randint(0, 8))], rng.choice(shared), rng.choice(shared))
+        for _ in range(80)
+    ]
+    coef = np.random.default_rng(4).normal(size=2**12).astype(np.float32)
+    weights: dict[str, float] = {}
+    expected = np.asarray(hash_segments(rows, 2**12) @ coef, dtype=np.float64)
+    for _ in range(2):  # the second call reads the weights it remembered
+        got = segment_scores(iter(rows), coef, weights)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    assert set(weights) == {name for row in rows for segment in row for name, _ in segment}
+    assert segment_scores([], coef, weights).shape == (0,)
 
 
 def test_remembered_hash_columns_stay_right_when_the_memory_fills(monkeypatch: pytest.MonkeyPatch) -> None:

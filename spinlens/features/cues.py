@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -601,11 +602,22 @@ class CueMatch:
 
 def find_cues(text: str, offset: int = 0) -> list[CueMatch]:
     """Every cue phrase in ``text``, with offsets shifted by ``offset``."""
-    matches = []
-    for name, pattern in _CUE_PATTERNS.items():
-        for m in pattern.finditer(text):
-            matches.append(CueMatch(name, offset + m.start(), offset + m.end(), m.group()))
-    return sorted(matches, key=lambda c: (c.start, c.end, c.cue))
+    found = _cues_in(text)
+    if not offset:
+        return list(found)
+    return [CueMatch(c.cue, offset + c.start, offset + c.end, c.text) for c in found]
+
+
+@lru_cache(maxsize=1024)
+def _cues_in(text: str) -> tuple[CueMatch, ...]:
+    # Remembered: the linear technique models look at each paragraph's cues twice (its cue
+    # counts, then the words they cover), and scanning for every cue is the costly part.
+    matches = [
+        CueMatch(name, m.start(), m.end(), m.group())
+        for name, pattern in _CUE_PATTERNS.items()
+        for m in pattern.finditer(text)
+    ]
+    return tuple(sorted(matches, key=lambda c: (c.start, c.end, c.cue)))
 
 
 def cues_for(technique: str) -> tuple[str, ...]:
@@ -646,7 +658,8 @@ def cue_vector(
     relative_position: float = 0.0,
 ) -> np.ndarray:
     """Dense cue and style features of one paragraph (cue counts, then :data:`STYLE_NAMES`)."""
-    cue_counts = [float(len(_CUE_PATTERNS[name].findall(text))) for name in CUE_NAMES]
+    found = Counter(c.cue for c in _cues_in(text))
+    cue_counts = [float(found[name]) for name in CUE_NAMES]
     words = content_words(text)
     n_words = max(len(words), 1)
     repeated = 0.0

@@ -53,7 +53,7 @@ from spinlens.features.cues import (
 )
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
-from spinlens.models.hashing import hash_features, hash_segments
+from spinlens.models.hashing import hash_features, hash_segments, segment_scores
 from spinlens.models.linear import LinearHeads, Prepared, times_transposed
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
@@ -290,14 +290,15 @@ class SpanTagger:
     low: float = 0.3
     high: float = 0.5
     n_hash: int = 2**18
+    _weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def token_scores(
         self, art: TokenizedArticle, para_probs: np.ndarray | None = None, labels: Sequence[str] = ()
     ) -> np.ndarray:
         if not art.tokens:
             return np.zeros(0)
-        X = hash_segments(token_features(art, para_probs, labels), self.n_hash)
-        return sigmoid(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
+        scores = segment_scores(token_features(art, para_probs, labels), self.coef, self._weights)
+        return sigmoid(scores + self.intercept)
 
     @classmethod
     def fit(
