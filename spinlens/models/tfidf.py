@@ -10,7 +10,8 @@ costs about half a second of every cold start. The matrices are the same bit for
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar, Self
@@ -168,16 +169,20 @@ class TfidfEncoder:
         counts: list[int] = []
         indptr = [0]
         vocabulary = self.vocabulary
+        analyze = self._analyze
         for text in texts:
             found: dict[int, int] = {}
-            if isinstance(self._analyze, CharWbAnalyzer):
-                for known in self._char_wb_columns(self._analyze, text):
-                    found[known] = found.get(known, 0) + 1
+            # Counted by distinct word or term first (in C): words recur, and each column's count
+            # is then added once per distinct word, not once per occurrence.
+            if isinstance(analyze, CharWbAnalyzer):
+                for word, times in Counter(analyze.words(text)).items():
+                    for column in self._word_ngram_columns(analyze, word):
+                        found[column] = found.get(column, 0) + times
             else:
-                for term in self._analyze(text):
-                    column = vocabulary.get(term)
-                    if column is not None:
-                        found[column] = found.get(column, 0) + 1
+                for term, times in Counter(analyze(text)).items():
+                    term_column = vocabulary.get(term)
+                    if term_column is not None:
+                        found[term_column] = times
             columns.extend(found)
             counts.extend(found.values())
             indptr.append(len(columns))
@@ -192,19 +197,17 @@ class TfidfEncoder:
         matrix.sort_indices()
         return matrix
 
-    def _char_wb_columns(self, analyze: CharWbAnalyzer, text: str) -> Iterator[int]:
-        """The vocabulary columns of the text's character n-grams, one per occurrence."""
-        cache = self._word_columns
-        vocabulary = self.vocabulary
-        for word in analyze.words(text):
-            known = cache.get(word)
-            if known is None:
-                grams = analyze.word_ngrams(word)
-                known = tuple(column for g in grams if (column := vocabulary.get(g)) is not None)
-                if len(cache) >= _WORD_CACHE_SIZE:  # a corpus of millions would otherwise grow it without end
-                    cache.clear()
-                cache[word] = known
-            yield from known
+    def _word_ngram_columns(self, analyze: CharWbAnalyzer, word: str) -> tuple[int, ...]:
+        """The vocabulary columns of a word's character n-grams, one per occurrence."""
+        known = self._word_columns.get(word)
+        if known is None:
+            vocabulary = self.vocabulary
+            grams = analyze.word_ngrams(word)
+            known = tuple(column for g in grams if (column := vocabulary.get(g)) is not None)
+            if len(self._word_columns) >= _WORD_CACHE_SIZE:  # a corpus of millions would grow it without end
+                self._word_columns.clear()
+            self._word_columns[word] = known
+        return known
 
     def save(self, prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         arrays[f"{prefix}.terms"] = pack_strings(self.terms)
