@@ -189,6 +189,26 @@ def test_shipped_model_loads_and_is_within_budget() -> None:
     assert models.predict((body * 20)[:5000]).genre in GENRES
 
 
+def test_naming_spans_reuses_the_articles_reading_without_changing_a_number() -> None:
+    # The default profile names the encoder's spans right after predict_techniques read the article;
+    # the tokens and stage-1 scores it reuses must be that article's, not a stale one's.
+    models = _shipped()
+    body = (FIXTURE / "articles" / "article900000002.txt").read_text(encoding="utf-8")
+    other = "These shameless idiots have utterly ruined the harbour.\n\nNobody believes them anymore."
+    paras = paragraphs(body)
+    spans = [(p.start, p.start + 12) for p in paras[:3]]
+    prior = np.full((len(paras), len(models.techniques)), 1.0 / len(models.techniques))
+    other_paras = paragraphs(other)
+    models.predict_techniques(other, other_paras)
+    other_named = models.name_spans(other, other_paras, [(0, 10)], prior[:2])
+    fresh = models.name_spans(body, paras, spans, prior)
+    models.predict_techniques(body, paras)
+    assert np.array_equal(models.name_spans(body, paras, spans, prior), fresh)
+    assert np.array_equal(models.name_spans(body, paragraphs(body), spans, prior), fresh)
+    # The other article's spans, asked for after this one was read, are named from its own reading.
+    assert np.array_equal(models.name_spans(other, paragraphs(other), [(0, 10)], prior[:2]), other_named)
+
+
 def test_prediction_files_round_trip(tmp_path: Path) -> None:
     models = _shipped()
     counts = write_semeval2023_predictions(FIXTURE / "articles", tmp_path, models)

@@ -818,6 +818,22 @@ class Semeval2023Models:
     tagger: SpanTagger
     labeller: SpanLabeller
     card: dict[str, Any] = field(default_factory=dict)
+    # The last article's tokens, cue matrix and stage-1 logits: the default profile names the
+    # encoder's spans (name_spans) right after predict_techniques has read the same article.
+    _last_read: tuple[str, list[Paragraph], TokenizedArticle, np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def _read(self, text: str, paras: list[Paragraph]) -> tuple[TokenizedArticle, np.ndarray, np.ndarray]:
+        """The article's tokens, paragraph cue matrix and stage-1 logits."""
+        last = self._last_read  # one read of the attribute: another thread may replace it
+        if last is not None and last[0] is text and last[1] is paras:
+            return last[2], last[3], last[4]
+        art = TokenizedArticle.from_text(text, paras)
+        cue_matrix = paragraph_cue_matrix(paras)
+        logits1 = self.stage1.heads.decision(self.stage1.features(paras, cue_matrix))
+        self._last_read = (text, paras, art, cue_matrix, logits1)
+        return art, cue_matrix, logits1
 
     # -- article level -------------------------------------------------
     def predict_article_labels(
@@ -853,9 +869,7 @@ class Semeval2023Models:
         paras = paragraphs(text) if paras is None else paras
         if not paras:
             return TechniqueOutput([], [])
-        art = TokenizedArticle.from_text(text, paras)
-        cue_matrix = paragraph_cue_matrix(paras)
-        logits1 = self.stage1.heads.decision(self.stage1.features(paras, cue_matrix))
+        art, cue_matrix, logits1 = self._read(text, paras)
         probs1 = sigmoid(logits1)
         token_scores = self.tagger.token_scores(art, probs1, self.techniques)
         runs = decode_runs(art, token_scores, self.tagger.low, self.tagger.high)
@@ -895,10 +909,12 @@ class Semeval2023Models:
         tagger's own spans; a span that covers no word gets a uniform row.
         """
         out = np.full((len(spans), len(self.techniques)), 1.0 / len(self.techniques))
-        art = TokenizedArticle.from_text(text, paras)
-        if not spans or not art.tokens:
+        if not spans or not paras:
             return out
-        probs1 = sigmoid(self.stage1.heads.decision(self.stage1.features(paras, paragraph_cue_matrix(paras))))
+        art, _, logits1 = self._read(text, paras)
+        if not art.tokens:
+            return out
+        probs1 = sigmoid(logits1)
         starts = np.array([t.start for t in art.tokens])
         ends = np.array([t.end for t in art.tokens])
         rows, runs = [], []
