@@ -137,5 +137,9 @@ def test_articles_given_ahead_are_read_while_loading_and_give_the_same_analysis(
     pipeline.nlp = nlp
     assert pipeline(article).to_dict() == expected
     assert len(encodings) == 1
+    # spinlens.analyze loads its pipeline with the article ahead.
+    import spinlens
+
+    assert spinlens.analyze(article.text).to_dict() == expected
     fast = Article(text="A short line.\n\nAnother line, then the end.")
     assert load_pipeline("fast", ahead=[fast])(fast).to_dict() == load_pipeline("fast")(fast).to_dict()
