@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from spinlens.nlp.spacy_model import EXPECTED_META, load_spacy
 
 
@@ -33,3 +36,20 @@ def test_spacy_model_starts_a_sentence_at_every_line() -> None:
         "Critics disagreed.",
         "A new line",
     ]
+
+
+def test_a_parse_imports_nothing() -> None:
+    # load_pipeline parses the articles given ahead in a background thread while the main thread
+    # imports the other analysers: two threads importing modules that import each other can deadlock.
+    # A fresh interpreter, so that other tests' imports do not hide one of the parse's own.
+    script = """
+import sys
+from spinlens.nlp.spacy_model import load_spacy
+nlp = load_spacy()
+before = set(sys.modules)
+nlp("The minister said on Monday that “sources” doubt it.\\n\\nCritics called the plan a disgrace!")
+print(sorted(set(sys.modules) - before))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
