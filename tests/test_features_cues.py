@@ -56,3 +56,14 @@ def test_skipping_cues_whose_first_word_is_absent_finds_every_match() -> None:
             pieces.append(piece)
         text = "".join(p + rng.choice([" ", "", ". ", "İ", "\u0345"]) for p in pieces)
         assert [(c.cue, c.start, c.end) for c in find_cues(text)] == _every_match(text), text
+
+
+def test_very_long_texts_are_scanned_but_not_remembered() -> None:
+    from spinlens.features import cues
+
+    long_text = (TEXT + " ") * 300
+    before = cues._remembered_cues.cache_info().currsize
+    found = find_cues(long_text)
+    assert len(long_text) > cues._REMEMBERED_LENGTH
+    assert cues._remembered_cues.cache_info().currsize == before
+    assert [(c.cue, c.start, c.end) for c in found] == _every_match(long_text)

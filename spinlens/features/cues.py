@@ -628,10 +628,22 @@ def find_cues(text: str, offset: int = 0) -> list[CueMatch]:
     return [CueMatch(c.cue, offset + c.start, offset + c.end, c.text) for c in found]
 
 
-@lru_cache(maxsize=1024)
 def _cues_in(text: str) -> tuple[CueMatch, ...]:
     # Remembered: the linear technique models look at each paragraph's cues twice (its cue
     # counts, then the words they cover), and scanning for every cue is the costly part.
+    # Not very long ones: 1,024 one-line articles of a megabyte would hold a gigabyte.
+    return _remembered_cues(text) if len(text) <= _REMEMBERED_LENGTH else _scan(text)
+
+
+_REMEMBERED_LENGTH = 20_000
+
+
+@lru_cache(maxsize=1024)
+def _remembered_cues(text: str) -> tuple[CueMatch, ...]:
+    return _scan(text)
+
+
+def _scan(text: str) -> tuple[CueMatch, ...]:
     words = None
     if not any(c in text for c in _FOLDS_APART):
         words = {w.casefold() for w in _WORD_RUN.findall(text)}
