@@ -969,13 +969,10 @@ class Semeval2023Models:
     def explain_paragraph(self, text: str, label: str, k: int = 3) -> list[str]:
         """Words or word pairs of a paragraph that raise stage 1's score for ``label`` most."""
         j = self.techniques.index(label)
-        X = self.stage1.word.transform([text])
-        row = X.tocsr()
-        contributions = [
-            (float(value * self.stage1.heads.coef[j, col]), self.stage1.word.terms[col])
-            for col, value in zip(row.indices, row.data, strict=True)
-        ]
-        terms = [t for c, t in sorted(contributions, reverse=True) if c > 0 and _informative(t)]
+        row = self.stage1.word.transform([text]).tocsr()
+        # The word columns come first in stage 1's features.
+        raising = _raising_terms(row, self.stage1.heads.coef[j], self.stage1.word.terms)
+        terms = [t for _, t in raising if _informative(t)]
         chosen: list[str] = []
         for term in terms:
             if any(term in c or c in term for c in chosen):
@@ -994,16 +991,9 @@ class Semeval2023Models:
             heads = self.articles.genre if head == "genre" else self.articles.frames
             j = heads.labels.index(label)
             coef = heads.coef[j] - (heads.coef.mean(axis=0) if head == "genre" else 0.0)
-            contributions = sorted(
-                (
-                    (float(v * coef[c]), self.articles.word.terms[c])
-                    for c, v in zip(row.indices, row.data, strict=True)
-                ),
-                reverse=True,
-            )
             chosen: list[str] = []
-            for value, term in contributions:
-                if value <= 0 or len(chosen) == k:
+            for _, term in _raising_terms(row, coef, self.articles.word.terms):
+                if len(chosen) == k:
                     break
                 if not _informative(term) or any(term in c or c in term for c in chosen):
                     continue
@@ -1130,6 +1120,16 @@ class Semeval2023Models:
                 raise ModelError(
                     f"{model_dir}: weights have shape {got}, expected {expected}; retrain the models"
                 )
+
+
+def _raising_terms(row: sparse.csr_matrix, weights: np.ndarray, terms: list[str]) -> list[tuple[float, str]]:
+    """(contribution, term) of the terms of a one-row TF-IDF matrix whose weighted value is positive,
+    largest first (equal contributions: the later term first)."""
+    values = row.data * weights[row.indices]
+    positive = np.flatnonzero(values > 0)
+    return sorted(
+        zip(values[positive].tolist(), [terms[c] for c in row.indices[positive]], strict=True), reverse=True
+    )
 
 
 def _informative(term: str) -> bool:
