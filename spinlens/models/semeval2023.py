@@ -971,16 +971,7 @@ class Semeval2023Models:
         j = self.techniques.index(label)
         row = self.stage1.word.transform([text]).tocsr()
         # The word columns come first in stage 1's features.
-        raising = _raising_terms(row, self.stage1.heads.coef[j], self.stage1.word.terms)
-        terms = [t for _, t in raising if _informative(t)]
-        chosen: list[str] = []
-        for term in terms:
-            if any(term in c or c in term for c in chosen):
-                continue
-            chosen.append(term)
-            if len(chosen) == k:
-                break
-        return chosen
+        return _strongest_terms(_raising_terms(row, self.stage1.heads.coef[j], self.stage1.word.terms), k)
 
     def explain_article(self, text: str, labels: Sequence[tuple[str, str]], k: int = 4) -> list[list[str]]:
         """For each (head, label) of ``labels`` ("genre" or "frames", and a label of that head): the
@@ -991,14 +982,7 @@ class Semeval2023Models:
             heads = self.articles.genre if head == "genre" else self.articles.frames
             j = heads.labels.index(label)
             coef = heads.coef[j] - (heads.coef.mean(axis=0) if head == "genre" else 0.0)
-            chosen: list[str] = []
-            for _, term in _raising_terms(row, coef, self.articles.word.terms):
-                if len(chosen) == k:
-                    break
-                if not _informative(term) or any(term in c or c in term for c in chosen):
-                    continue
-                chosen.append(term)
-            explained.append(chosen)
+            explained.append(_strongest_terms(_raising_terms(row, coef, self.articles.word.terms), k))
         return explained
 
     # -- persistence -------------------------------------------------------
@@ -1130,6 +1114,17 @@ def _raising_terms(row: sparse.csr_matrix, weights: np.ndarray, terms: list[str]
     return sorted(
         zip(values[positive].tolist(), [terms[c] for c in row.indices[positive]], strict=True), reverse=True
     )
+
+
+def _strongest_terms(raising: list[tuple[float, str]], k: int) -> list[str]:
+    """The first ``k`` informative terms of ``raising``, skipping any that holds or is part of one chosen."""
+    chosen: list[str] = []
+    for _, term in raising:
+        if len(chosen) == k:
+            break
+        if _informative(term) and not any(term in c or c in term for c in chosen):
+            chosen.append(term)
+    return chosen
 
 
 def _informative(term: str) -> bool:
