@@ -53,3 +53,22 @@ print(sorted(set(sys.modules) - before))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_loading_skips_spacy_command_line_but_it_still_works() -> None:
+    # load_spacy imports spaCy without its command line (a third of its import time, on every
+    # cold start); spacy.info and a later import of spacy.cli must still be the real ones.
+    script = """
+import sys
+from spinlens.nlp.spacy_model import load_spacy
+load_spacy()
+print(sorted(name for name in ("spacy.cli", "spacy.cli.info", "typer", "weasel") if name in sys.modules))
+import spacy
+print(spacy.info(silent=True)["spacy_version"] == spacy.__version__)
+import spacy.cli
+from spacy.cli.info import info
+print(callable(spacy.cli.download), info.__module__)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["[]", "True", "True spacy.cli.info"]
