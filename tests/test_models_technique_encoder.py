@@ -170,7 +170,7 @@ def test_a_models_folder_without_an_encoder_falls_back_to_the_shipped_one(tmp_pa
 
 
 def test_linear_word_scores_mix_into_the_word_pieces_they_cover() -> None:
-    from spinlens.models.semeval2023 import TechniqueOutput
+    from spinlens.models.predictions import TechniqueOutput
     from spinlens.models.technique_encoder import Chunk, EncodedArticle, mix_linear_tokens
 
     # "Shameful liars!" as three word pieces; the linear tokenizer saw two words.
@@ -185,7 +185,7 @@ def test_linear_word_scores_mix_into_the_word_pieces_they_cover() -> None:
 
 
 def test_fallback_keeps_linear_spans_only_in_paragraphs_without_encoder_spans() -> None:
-    from spinlens.models.semeval2023 import SpanPrediction
+    from spinlens.models.predictions import SpanPrediction
     from spinlens.models.technique_encoder import fallback_spans
 
     text = "Title\n\nFirst paragraph with words.\n\nSecond paragraph with words.\n"

@@ -14,7 +14,8 @@ from spinlens.features.cues import CUES, find_cues
 from spinlens.features.valence import valence_bucket
 
 if TYPE_CHECKING:
-    from spinlens.models.semeval2023 import ParagraphPrediction, Semeval2023Models, SpanPrediction
+    from spinlens.models.predictions import ParagraphPrediction, SpanPrediction
+    from spinlens.models.semeval2023 import Semeval2023Models
     from spinlens.models.technique_encoder import TechniqueEncoder
 
 # What each technique does, phrased to start a reason sentence.

@@ -26,7 +26,8 @@ from spinlens.datasets.semeval2023 import (
 )
 from spinlens.evaluate.metrics import multilabel_scores, single_label_scores, span_scores
 from spinlens.models.arrays import sigmoid
-from spinlens.models.semeval2023 import Semeval2023Models, TechniqueOutput, TfidfEncoder, fit_binary_heads
+from spinlens.models.predictions import TechniqueOutput
+from spinlens.models.semeval2023 import Semeval2023Models, TfidfEncoder, fit_binary_heads
 from spinlens.nlp.segment import Paragraph, paragraphs
 
 Progress = Callable[[str], None] | None

@@ -55,6 +55,12 @@ from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
 from spinlens.models.hashing import hash_features, hash_segments, segment_scores
 from spinlens.models.linear import LinearHeads, Prepared, times_transposed
+from spinlens.models.predictions import (
+    ArticlePrediction,
+    ParagraphPrediction,
+    SpanPrediction,
+    TechniqueOutput,
+)
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 from spinlens.nlp.segment import Paragraph, paragraphs
@@ -756,49 +762,6 @@ class ArticleLabeller:
         if embeddings is None or self.embedded_genre is None:
             return np.asarray(logits + self.genre_bias)
         return self.embedded_genre.mix(logits, embeddings, styles)
-
-
-# ---------------------------------------------------------------------------
-# Predictions
-
-
-@dataclass
-class ParagraphPrediction:
-    line: int
-    start: int
-    end: int
-    labels: list[str]
-    scores: dict[str, float]
-    evidence: dict[str, list[str]] = field(default_factory=dict)  # label -> words that argue for it
-
-
-@dataclass
-class SpanPrediction:
-    technique: str
-    start: int
-    end: int
-    score: float  # probability of the technique given that this is a span
-    span_score: float  # the tagger's max token score inside
-    evidence: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ArticlePrediction:
-    genre: str
-    genre_scores: dict[str, float]
-    frames: list[str]
-    frame_scores: dict[str, float]
-    paragraphs: list[ParagraphPrediction]
-    spans: list[SpanPrediction]
-
-
-@dataclass
-class TechniqueOutput:
-    paragraphs: list[ParagraphPrediction]
-    spans: list[SpanPrediction]
-    # The span tagger's "inside some technique" probability per word: (start, end) offsets and scores.
-    token_offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
-    token_scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 # ---------------------------------------------------------------------------

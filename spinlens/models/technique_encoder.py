@@ -30,21 +30,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spinlens.core.errors import ModelError
 from spinlens.features.cues import STOPWORDS
 from spinlens.models import file_stamp
+from spinlens.models.predictions import ParagraphPrediction, SpanPrediction, TechniqueOutput
 from spinlens.models.runtime import onnx_session, session_threads
-from spinlens.models.semeval2023 import (
-    ParagraphPrediction,
-    Semeval2023Models,
-    SpanPrediction,
-    TechniqueOutput,
-)
 from spinlens.nlp.segment import Paragraph, paragraphs
+
+if TYPE_CHECKING:
+    from spinlens.models.semeval2023 import Semeval2023Models
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.onnx"

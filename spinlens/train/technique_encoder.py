@@ -36,7 +36,8 @@ import numpy as np
 from spinlens.core.errors import DataError, ModelError
 from spinlens.core.settings import TECHNIQUES
 from spinlens.datasets.semeval2023 import Semeval2023Article, Semeval2023Labels, TechniqueSpan
-from spinlens.models.semeval2023 import Semeval2023Models, TechniqueOutput
+from spinlens.models.predictions import TechniqueOutput
+from spinlens.models.semeval2023 import Semeval2023Models
 from spinlens.models.technique_encoder import (
     CARD_FILE,
     CONFIG_FILE,
