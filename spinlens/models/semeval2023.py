@@ -54,7 +54,7 @@ from spinlens.features.cues import (
 from spinlens.features.valence import valence_bucket
 from spinlens.models.arrays import sigmoid, softmax
 from spinlens.models.hashing import hash_features, hash_segments, segment_scores
-from spinlens.models.linear import LinearHeads, Prepared, times_transposed
+from spinlens.models.linear import LinearHeads, Prepared, prepare_product, times_transposed
 from spinlens.models.predictions import (
     ArticlePrediction,
     ParagraphPrediction,
@@ -509,7 +509,7 @@ class SpanLabeller:
 
     @classmethod
     def load(cls, prefix: str, meta: dict[str, Any], arrays: Arrays) -> SpanLabeller:
-        return cls(
+        labeller = cls(
             list(meta["labels"]),
             arrays[f"{prefix}.coef"].astype(np.float32),
             arrays[f"{prefix}.intercept"].astype(np.float64),
@@ -517,6 +517,8 @@ class SpanLabeller:
             float(meta["second_label_ratio"]),
             int(meta["n_hash"]),
         )
+        prepare_product(labeller.coef, labeller._prepared, arrays[f"{prefix}.coef"])
+        return labeller
 
 
 # ---------------------------------------------------------------------------
