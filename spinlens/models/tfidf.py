@@ -129,7 +129,7 @@ class TfidfEncoder:
         self.vocabulary = {term: i for i, term in enumerate(terms)}
         self._analyze = build_analyzer(self.params)
         # Each distinct word's character n-gram columns, looked up once, not at every occurrence.
-        self._word_columns: dict[str, tuple[int, ...]] = {}
+        self._word_columns: dict[str, np.ndarray] = {}
 
     @classmethod
     def fit(cls, texts: Sequence[str], params: Mapping[str, Any]) -> Self:
@@ -165,45 +165,72 @@ class TfidfEncoder:
         return self._count(texts, np.float64)
 
     def _count(self, texts: Sequence[str], dtype: type[np.floating[Any]]) -> sparse.csr_matrix:
-        columns: list[int] = []
-        counts: list[int] = []
-        indptr = [0]
-        vocabulary = self.vocabulary
         analyze = self._analyze
-        for text in texts:
-            found: dict[int, int] = {}
-            # Counted by distinct word or term first (in C): words recur, and each column's count
-            # is then added once per distinct word, not once per occurrence.
-            if isinstance(analyze, CharWbAnalyzer):
-                for word, times in Counter(analyze.words(text)).items():
-                    for column in self._word_ngram_columns(analyze, word):
-                        found[column] = found.get(column, 0) + times
-            else:
-                for term, times in Counter(analyze(text)).items():
-                    term_column = vocabulary.get(term)
-                    if term_column is not None:
-                        found[term_column] = times
-            columns.extend(found)
-            counts.extend(found.values())
-            indptr.append(len(columns))
+        if isinstance(analyze, CharWbAnalyzer):
+            counts, columns, indptr = self._count_character_ngrams(analyze, texts)
+        else:
+            counts, columns, indptr = self._count_terms(analyze, texts)
         matrix = sparse.csr_matrix(
-            (
-                np.asarray(counts, dtype=dtype),
-                np.asarray(columns, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int32),
-            ),
-            shape=(len(texts), len(self.terms)),
+            (np.asarray(counts, dtype=dtype), columns, indptr), shape=(len(texts), len(self.terms))
         )
         matrix.sort_indices()
         return matrix
 
-    def _word_ngram_columns(self, analyze: CharWbAnalyzer, word: str) -> tuple[int, ...]:
+    def _count_terms(
+        self, analyze: Analyzer, texts: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        vocabulary = self.vocabulary
+        columns: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        for text in texts:
+            # Counted by distinct term first (in C): each known term is then looked up once.
+            for term, times in Counter(analyze(text)).items():
+                column = vocabulary.get(term)
+                if column is not None:
+                    columns.append(column)
+                    counts.append(times)
+            indptr.append(len(columns))
+        return np.asarray(counts), np.asarray(columns, dtype=np.int32), np.asarray(indptr, dtype=np.int32)
+
+    def _count_character_ngrams(
+        self, analyze: CharWbAnalyzer, texts: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each text's n-gram counts, in column order: every distinct word's columns (looked up
+        once per word), weighted by how often the word occurs, summed by numpy."""
+        pieces: list[np.ndarray] = []
+        piece_rows: list[int] = []
+        piece_times: list[int] = []
+        for row, text in enumerate(texts):
+            for word, times in Counter(analyze.words(text)).items():
+                found = self._word_ngram_columns(analyze, word)
+                if len(found):
+                    pieces.append(found)
+                    piece_rows.append(row)
+                    piece_times.append(times)
+        if not pieces:
+            return np.zeros(0), np.zeros(0, dtype=np.int32), np.zeros(len(texts) + 1, dtype=np.int32)
+        lengths = np.fromiter((len(piece) for piece in pieces), dtype=np.int64, count=len(pieces))
+        width = len(self.terms)
+        # One key per (row, column), so that sorting them sorts by row, then column.
+        keys = np.concatenate(pieces) + np.repeat(np.asarray(piece_rows, dtype=np.int64) * width, lengths)
+        cells, cell_of_key = np.unique(keys, return_inverse=True)
+        counts = np.bincount(
+            cell_of_key, weights=np.repeat(np.asarray(piece_times, dtype=np.float64), lengths)
+        )
+        rows, columns = np.divmod(cells, width)
+        indptr = np.searchsorted(rows, np.arange(len(texts) + 1))
+        return counts, columns.astype(np.int32), indptr.astype(np.int32)
+
+    def _word_ngram_columns(self, analyze: CharWbAnalyzer, word: str) -> np.ndarray:
         """The vocabulary columns of a word's character n-grams, one per occurrence."""
         known = self._word_columns.get(word)
         if known is None:
             vocabulary = self.vocabulary
             grams = analyze.word_ngrams(word)
-            known = tuple(column for g in grams if (column := vocabulary.get(g)) is not None)
+            known = np.fromiter(
+                (column for g in grams if (column := vocabulary.get(g)) is not None), dtype=np.int64
+            )
             if len(self._word_columns) >= _WORD_CACHE_SIZE:  # a corpus of millions would grow it without end
                 self._word_columns.clear()
             self._word_columns[word] = known
