@@ -126,7 +126,7 @@ class TfidfEncoder:
         self.idf = np.asarray(idf, dtype=np.float64)
         if len(self.idf) != len(terms):
             raise ModelError(f"{len(self.idf)} idf weights for {len(terms)} terms")
-        self.vocabulary = {term: i for i, term in enumerate(terms)}
+        self.vocabulary = dict(zip(terms, range(len(terms)), strict=True))
         self._analyze = build_analyzer(self.params)
         # Each distinct word's character n-gram columns, looked up once, not at every occurrence.
         self._word_columns: dict[str, np.ndarray] = {}
