@@ -9,7 +9,7 @@ from spinlens.core.errors import ModelError
 from spinlens.models import file_stamp
 from spinlens.models.semeval2023 import CONFIG_FILE, WEIGHTS_FILE, Semeval2023Models
 
-# Shipped inside the package (package-data "models/**/*"), next to this module.
+# Shipped inside the package (package-data "models/*/*.npz" and the like), next to this module.
 SHIPPED_SEMEVAL2023_DIR = Path(__file__).resolve().parent / "semeval2023"
 
 
