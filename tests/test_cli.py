@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -240,3 +241,24 @@ def test_cli_train_and_evaluate_refuse_a_missing_data_folder(tmp_path: Path) -> 
     assert_clean_error(
         spinlens("train", "semeval2025", "--data", missing, "--out", str(tmp_path)), "not found"
     )
+
+
+def test_quick_exit_keeps_buffered_output_and_closed_pipe_fails() -> None:
+    # `analyze` ends with os._exit (no teardown of the loaded models): what is still in
+    # stdout's buffer must be written first, and a write that cannot be made must not pass.
+    script = (
+        "import sys\nfrom spinlens.cli import _exit_now\n"
+        "sys.stdout.write('x' * int(sys.argv[1]))\n_exit_now(0)\n"
+    )
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for size in (1_000, 200_003):  # within the buffer; past it, with a remainder left in it
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(size)], capture_output=True, timeout=60, env=buffered
+        )
+        assert done.returncode == 0 and done.stdout == b"x" * size
+    closed = subprocess.Popen(
+        [sys.executable, "-c", script, "1000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=buffered
+    )
+    assert closed.stdout is not None
+    closed.stdout.close()
+    assert closed.wait(timeout=60) == 1
