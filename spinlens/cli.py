@@ -516,9 +516,10 @@ def _exit_now(code: int) -> NoReturn:
 def main() -> None:
     """Console entry point: bad input ends with one line on stderr, never a traceback."""
     # As the process ends, Python's collector walks every object still alive (spaCy's
-    # vocabulary and the models: millions of them) several times over. After `analyze`
-    # that took a third of a second of the user's wait. Frozen objects are skipped, and
-    # the operating system frees the memory anyway; exit handlers still run.
+    # vocabulary and the models: millions of them) several times over: a third of a
+    # second after loading the models. Frozen objects are skipped, and the operating
+    # system frees the memory anyway; exit handlers still run. (`analyze` skips the
+    # teardown altogether, see _exit_now; errors and the other commands end here.)
     atexit.register(gc.freeze)
     try:
         app()
