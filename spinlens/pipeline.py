@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,16 +39,26 @@ class Pipeline:
         profile: str = "default",
         threads: int = 1,
         prepared: Mapping[str, Prepared] | None = None,
+        reader: Callable[[Sequence[str]], list[dict[str, Any]]] | None = None,
+        read_beside_parse: bool = False,
     ) -> None:
         """``threads``: what its models' sessions compute with (more than 1 forbids forking workers).
 
         ``prepared``: work already done on article texts (see :func:`load_pipeline`'s
         ``ahead``); the first call of the pipeline on each text uses it.
+
+        ``reader``: the model work on texts that needs no parse
+        (:func:`spinlens.analysers.registry.text_reader`). With ``read_beside_parse``, each
+        call does it in a second thread while spaCy parses: one analysis at a time on a
+        machine with a core to spare (the web server's workers) waits for the longer of
+        the two instead of both. Same results.
         """
         self.analysers = list(analysers)
         self.nlp = nlp
         self.profile = profile
         self.threads = threads
+        self.reader = reader
+        self.read_beside_parse = read_beside_parse
         self._prepared = dict(prepared or {})
         self._check_order()
 
@@ -77,8 +87,15 @@ class Pipeline:
         prepared = self._prepared.pop(article.text, None)
         if prepared is not None:
             return self._run(article, prepared.doc, prepared.scratch)
-        doc = self.nlp(article.text) if self.nlp is not None else None
-        return self._run(article, doc)
+        if self.nlp is None:
+            return self._run(article, None)
+        if self.read_beside_parse and self.reader is not None:
+            # A thread per call, not one kept: a kept thread would not survive a fork.
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                reading = beside.submit(self.reader, [article.text])
+                doc = self.nlp(article.text)
+                return self._run(article, doc, reading.result()[0])
+        return self._run(article, self.nlp(article.text))
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
         """Analyse many articles, letting spaCy batch its work."""
@@ -162,6 +179,7 @@ def load_pipeline(
     models_dir: Path | None = None,
     threads: int = 1,
     ahead: Sequence[Article] = (),
+    read_beside_parse: bool = False,
 ) -> Pipeline:
     """Build the pipeline for a profile, using the shipped models unless ``models_dir`` is given.
 
@@ -174,6 +192,10 @@ def load_pipeline(
     the pipeline loads, on the core that loading leaves idle: the transformer work that
     needs no parse while spaCy loads, spaCy's parse while the other models load (both
     compute mostly without holding the GIL). The results are the same.
+
+    ``read_beside_parse``: every later analysis too does that transformer work in a second
+    thread while spaCy parses (:class:`Pipeline`); for one analysis at a time with a core
+    to spare, not for workers that already fill every core.
     """
     from spinlens.analysers.registry import PARSED_PROFILES, session_loader, text_reader
     from spinlens.models.runtime import use_threads
@@ -186,7 +208,8 @@ def load_pipeline(
         # finds them in their caches (so it waits for them: a cache being filled in another
         # thread would be filled twice).
         sessions = background.submit(session_loader(profile, models_dir))
-        reading = background.submit(text_reader(profile, models_dir, texts))
+        reader = text_reader(profile, models_dir)
+        reading = background.submit(reader, texts)
         nlp = load_spacy() if profile in PARSED_PROFILES else None
         parses = [background.submit(nlp, text) if nlp is not None else None for text in texts]
         sessions.result()  # raises here what went wrong there
@@ -195,4 +218,4 @@ def load_pipeline(
             text: Prepared(parse.result() if parse is not None else None, scratch)
             for text, parse, scratch in zip(texts, parses, reading.result(), strict=True)
         }
-    return Pipeline(analysers, nlp, profile, threads, prepared)
+    return Pipeline(analysers, nlp, profile, threads, prepared, reader, read_beside_parse)

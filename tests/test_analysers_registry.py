@@ -68,12 +68,12 @@ from spinlens.analysers.registry import session_loader, text_reader
 from spinlens.models.technique_encoder import _load_cached
 from spinlens.nlp.embed import _sentence_encoder
 assert session_loader("fast")() is None
-assert text_reader("fast", texts=["A line."])() == [{}]
+assert text_reader("fast")(["A line."]) == [{}]
 load = session_loader("default")
-read = text_reader("default", texts=["A first line.", "A second line, longer than the first."])
+read = text_reader("default")
 before = set(sys.modules)
 load()
-scratches = read()
+scratches = read(["A first line.", "A second line, longer than the first."])
 sizes = _load_cached.cache_info().currsize, _sentence_encoder.cache_info().currsize
 print(sorted(set(sys.modules) - before), *sizes, *(sorted(s) for s in scratches))
 """

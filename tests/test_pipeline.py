@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import pytest
 
@@ -143,3 +144,31 @@ def test_articles_given_ahead_are_read_while_loading_and_give_the_same_analysis(
     assert spinlens.analyze(article.text).to_dict() == expected
     fast = Article(text="A short line.\n\nAnother line, then the end.")
     assert load_pipeline("fast", ahead=[fast])(fast).to_dict() == load_pipeline("fast")(fast).to_dict()
+
+
+def test_reading_beside_the_parse_gives_the_same_analysis_from_another_thread() -> None:
+    import threading
+
+    from spinlens.cli import EXAMPLE_ARTICLE
+    from spinlens.pipeline import load_pipeline
+
+    article = Article(text=EXAMPLE_ARTICLE.read_text(encoding="utf-8"))
+    expected = load_pipeline("default")(article).to_dict()
+    pipeline = load_pipeline("default", read_beside_parse=True)
+    assert pipeline.reader is not None
+    reader = pipeline.reader
+    readers: list[int] = []
+
+    def recorded(texts: Sequence[str]) -> list[dict[str, Any]]:
+        readers.append(threading.get_ident())
+        return reader(texts)
+
+    pipeline.reader = recorded
+    for _ in range(2):  # a thread for each call
+        assert pipeline(article).to_dict() == expected
+    assert len(readers) == 2 and threading.get_ident() not in readers
+    # Off by default: the reading is then the analysers' own, in the calling thread.
+    plain = load_pipeline("default")
+    plain.reader = recorded
+    assert plain(article).to_dict() == expected
+    assert len(readers) == 2

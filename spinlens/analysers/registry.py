@@ -92,26 +92,29 @@ def session_loader(profile: str = "default", models_dir: Path | None = None) -> 
 
 
 def text_reader(
-    profile: str = "default", models_dir: Path | None = None, texts: Sequence[str] = ()
-) -> Callable[[], list[dict[str, Any]]]:
-    """A function that does, for each of ``texts``, the model work that needs no parse.
+    profile: str = "default", models_dir: Path | None = None
+) -> Callable[[Sequence[str]], list[dict[str, Any]]]:
+    """A function that does, for each text it is given, the model work that needs no parse.
 
     That is the technique encoder's reading and the article embedding, returned as each
-    text's :class:`~spinlens.analysers.base.Context` scratch, in the order of ``texts``
+    text's :class:`~spinlens.analysers.base.Context` scratch, in the order of the texts
     (empty in the fast profile). :func:`spinlens.pipeline.load_pipeline` runs it in the
     background after :func:`session_loader`, for articles known before the pipeline is
-    built: onnxruntime computes without holding the GIL, so on two cores it is done
-    while spaCy loads. As there, everything it needs is imported in the caller's thread.
+    built, and a pipeline that reads beside its parse runs it while spaCy parses:
+    onnxruntime computes without holding the GIL, so on two cores it costs no wall-clock
+    time. As there, everything it needs is imported here, in the caller's thread.
     """
-    if profile not in PARSED_PROFILES or not texts:
-        return lambda: [{} for _ in texts]
+    if profile not in PARSED_PROFILES:
+        return lambda texts: [{} for _ in texts]
     from spinlens.models.technique_encoder import load_technique_encoder
     from spinlens.nlp.embed import article_embeddings
     from spinlens.nlp.segment import paragraphs
 
     encoder_dir = task_models_dir(models_dir, "techniques_encoder")
 
-    def read() -> list[dict[str, Any]]:
+    def read(texts: Sequence[str]) -> list[dict[str, Any]]:
+        if not texts:
+            return []
         encoder = load_technique_encoder(encoder_dir)
         return [
             {

@@ -43,7 +43,13 @@ def _init_worker(models_dir: str | None, allow_private: bool, pipeline_factory: 
     # page loads still get the CPU at once instead of queueing behind them.
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
-    _PIPELINE = _pipeline_factory(pipeline_factory)(models_dir=Path(models_dir) if models_dir else None)
+    # Each worker analyses one article at a time: reading it with the transformer while spaCy
+    # parses it shortened a request by about a third on two cores (0.61 -> 0.44 s for an
+    # article of typical length), and two workers kept both cores as busy as before.
+    beside = {} if pipeline_factory else {"read_beside_parse": True}
+    _PIPELINE = _pipeline_factory(pipeline_factory)(
+        models_dir=Path(models_dir) if models_dir else None, **beside
+    )
     _ALLOW_PRIVATE = allow_private
 
 
