@@ -6,7 +6,9 @@
    MiniLM (article embeddings) on batches of 32 x 128, with one thread and with
    every core (at most four).
 2. The first analysis of FILE once the models are loaded, each run in a fresh
-   process, alternating one thread and every core.
+   process, alternating one thread, every core, and one thread with the transformer
+   reading the article beside spaCy's parse (``read_beside_parse``, as the web
+   server's workers run).
 
 Figures are printed, never asserted.
 """
@@ -54,12 +56,12 @@ def word_pieces_per_second(
     return rates
 
 
-def first_analysis_seconds(path: str, threads: int) -> float:
+def first_analysis_seconds(path: str, threads: int, beside: bool = False) -> float:
     """Runs inside a child process: load, then time one analysis."""
     from spinlens.core.model import Article
     from spinlens.pipeline import load_pipeline
 
-    pipeline = load_pipeline(threads=threads)
+    pipeline = load_pipeline(threads=threads, read_beside_parse=beside)
     text = Path(path).read_text(encoding="utf-8")
     started = time.perf_counter()
     pipeline(Article(text=text))
@@ -83,18 +85,21 @@ def main() -> None:
         rates = word_pieces_per_second(threads)
         listed = ", ".join(f"{name} {rate:,.0f}" for name, rate in rates.items())
         print(f"word pieces/s, {threads} thread{'s' if threads > 1 else ''}: {listed}")
-    seconds: dict[int, list[float]] = {n: [] for n in counts}
+    # (threads, read beside the parse)
+    setups = [(n, False) for n in counts] + [(1, True)]
+    seconds: dict[tuple[int, bool], list[float]] = {setup: [] for setup in setups}
     for _ in range(args.runs):
-        for threads in counts:
-            seconds[threads].append(
+        for threads, beside in setups:
+            seconds[threads, beside].append(
                 in_fresh_process(
-                    "bench_threads", "first_analysis_seconds", [str(args.file), threads], "analysis"
+                    "bench_threads", "first_analysis_seconds", [str(args.file), threads, beside], "analysis"
                 )
             )
-    for threads, runs in seconds.items():
+    for (threads, beside), runs in seconds.items():
         runs.sort()
+        how = f"{threads} thread{'s' if threads > 1 else ''}" + (", read beside the parse" if beside else "")
         print(
-            f"first analysis of {args.file.name}, {threads} thread{'s' if threads > 1 else ''}: median "
+            f"first analysis of {args.file.name}, {how}: median "
             f"{statistics.median(runs):.2f} s ({runs[0]:.2f}-{runs[-1]:.2f}, {len(runs)} runs)"
         )
 
