@@ -31,10 +31,9 @@ def times_transposed(X: sparse.spmatrix | np.ndarray, coef: np.ndarray, prepared
     """
     if not sparse.issparse(X):
         return np.asarray(X @ coef.T)
-    dtype = np.result_type(X.dtype, coef.dtype)
-    made = prepared.get(dtype)
+    made = prepared.get(np.result_type(X.dtype, coef.dtype))
     if made is None or made[0] is not coef:
-        made = prepared[dtype] = (coef, np.ascontiguousarray(coef.T, dtype=dtype))
+        made = prepare_product(coef, prepared, features=X.dtype)
     return np.asarray(X @ made[1])
 
 
@@ -42,16 +41,23 @@ def times_transposed(X: sparse.spmatrix | np.ndarray, coef: np.ndarray, prepared
 SPARSE_FEATURES = np.dtype(np.float64)
 
 
-def prepare_product(coef: np.ndarray, prepared: Prepared, stored: np.ndarray | None = None) -> None:
-    """Make :func:`times_transposed`'s copy of ``coef`` for sparse features now, not at the first product.
+def prepare_product(
+    coef: np.ndarray,
+    prepared: Prepared,
+    stored: np.ndarray | None = None,
+    features: np.dtype[Any] = SPARSE_FEATURES,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Make :func:`times_transposed`'s copy of ``coef`` for sparse ``features``, keep it in ``prepared``
+    and return the entry.
 
-    Called as a model loads: the first article does not wait for it (megabytes per head on
-    a cold start) and forked workers share it instead of each making their own.
+    Models call it as they load: the first article does not wait for it (megabytes per
+    head on a cold start) and forked workers share it instead of each making their own.
     ``stored``: the array ``coef`` was widened from (the file's float16), converted straight
     into the copy; the values are the same, with one pass over the weights less.
     """
-    dtype = np.result_type(SPARSE_FEATURES, coef.dtype)
-    prepared[dtype] = (coef, np.ascontiguousarray((coef if stored is None else stored).T, dtype=dtype))
+    dtype = np.result_type(features, coef.dtype)
+    made = prepared[dtype] = (coef, np.ascontiguousarray((coef if stored is None else stored).T, dtype=dtype))
+    return made
 
 
 @dataclass
