@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from murmurhash.mrmr import hash as murmurhash3_32
-from scipy import sparse
+
+from spinlens.models.sparse import sparse
 
 _INT32_MIN = -(2**31)
 _REMEMBERED = 500_000  # feature names whose column is remembered, per number of columns

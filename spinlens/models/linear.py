@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 import numpy as np
-from scipy import sparse
 
 from spinlens.core.errors import ModelError
 from spinlens.models.arrays import sigmoid, softmax
+from spinlens.models.sparse import sparse
 
 Prepared = dict[np.dtype[Any], tuple[np.ndarray, np.ndarray]]
 

@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from spinlens.core.errors import ModelError
 from spinlens.features.cues import (
@@ -61,6 +60,7 @@ from spinlens.models.predictions import (
     SpanPrediction,
     TechniqueOutput,
 )
+from spinlens.models.sparse import sparse
 from spinlens.models.tfidf import TfidfEncoder
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 from spinlens.nlp.segment import Paragraph, paragraphs

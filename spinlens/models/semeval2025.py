@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from spinlens.core.errors import ModelError
 from spinlens.datasets.semeval2025 import (
@@ -53,6 +52,7 @@ from spinlens.datasets.semeval2025 import (
 )
 from spinlens.models import linear, tfidf
 from spinlens.models.arrays import sigmoid
+from spinlens.models.sparse import sparse
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
 
 if TYPE_CHECKING:

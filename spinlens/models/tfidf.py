@@ -17,10 +17,10 @@ from functools import partial
 from typing import Any, ClassVar, Self
 
 import numpy as np
-from scipy import sparse
 
 from spinlens.core.errors import ModelError
 from spinlens.models.arrays import pack_strings, unpack_strings
+from spinlens.models.sparse import sparse
 
 # Corpora this small cannot satisfy a min_df/max_df tuned for hundreds of documents.
 _SMALL_CORPUS = 10
