@@ -4,8 +4,8 @@ scipy's array-API layer copies numpy's namespace when it is imported
 (``clone_module``: ``from numpy import *`` and ``hasattr`` on every public name),
 and numpy imports its lazy submodules on first access. So ``import scipy.sparse``
 also imports ``numpy.f2py``, ``numpy.testing``, ``numpy.ma`` and
-``numpy.polynomial``: about 70 ms of a cold start's model loading, for modules
-that only scipy's test helpers reach through the copy. While scipy imports,
+``numpy.polynomial``: about half of scipy.sparse's import (0.07-0.14 s of a cold
+start), for modules that only scipy's test helpers reach through the copy. While scipy imports,
 those four are stand-ins that import the real module on their first attribute
 access, so anything that does reach them still gets the real thing.
 
