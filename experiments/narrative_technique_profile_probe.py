@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import spinlens.train.semeval2025 as training
-from experiments.narrative_embedding_probe import cross_validate, folds, report
+from narrative_embedding_probe import cross_validate, folds, report
 from spinlens.models.store import load_semeval2023
 from spinlens.nlp.embed import article_embeddings
 from spinlens.train.embedding_cache import EmbeddingCache
