@@ -8,6 +8,8 @@ validation sixth, held-out scoring). TEACHERS holds the folds' teachers (fold{K}
 `--checkpoints`); they are copied into OUT so only the student is trained.
 
     SPINLENS_WORK=OUT TEACHERS=DIR STUDENT_EPOCHS=1 STUDENT_LR=8e-5 python experiments/technique_student_from_teacher_probe.py FOLDS
+
+STUDENT_START=minilm starts the student from MiniLM as shipped, so only the epochs differ from the recipe.
 """
 import dataclasses, json, os, shutil, sys
 from pathlib import Path
@@ -23,6 +25,7 @@ WORK = Path(os.environ.get("SPINLENS_WORK", "student-from-teacher-probe"))
 TEACHERS = Path(os.environ.get("TEACHERS", "/work/exp/cv12"))
 EPOCHS = int(os.environ.get("STUDENT_EPOCHS", "1"))
 LR = float(os.environ.get("STUDENT_LR", "8e-5"))
+FROM_TEACHER = os.environ.get("STUDENT_START", "teacher") == "teacher"
 UNLABELLED = read_unlabelled(DATA / "semeval2025-task10" / "EN" / "raw-documents")
 _fine_tune, _build_tagger = technique_encoder.fine_tune, technique_encoder.build_tagger
 
@@ -39,9 +42,11 @@ for fold in [int(f) - 1 for f in sys.argv[1].split(",")]:
             model.load_minilm = lambda weights: model.load_state_dict(teacher_state)
             return model
 
-        technique_encoder.build_tagger = from_teacher
+        if FROM_TEACHER:
+            technique_encoder.build_tagger = from_teacher
         try:
-            print(f"student from the teacher: {len(examples)} chunks, {EPOCHS} epochs, lr {LR}", flush=True)
+            start = "the teacher" if FROM_TEACHER else "MiniLM"
+            print(f"student from {start}: {len(examples)} chunks, {EPOCHS} epochs, lr {LR}", flush=True)
             return _fine_tune(examples, n, dataclasses.replace(settings, epochs=EPOCHS, learning_rate=LR), seed,
                               progress)
         finally:
