@@ -7,6 +7,7 @@ with a visible reason; run them after `pip install -e '.[train]'`.
 from __future__ import annotations
 
 import json
+import platform
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from spinlens.train.technique_encoder import (
     Example,
     FineTuneSettings,
     article_examples,
+    build_tagger,
     fine_tune,
     fit,
+    keep_freed_memory,
     positive_weights,
     teacher_examples,
     train,
@@ -86,6 +89,29 @@ def test_label_balance_changes_the_fine_tuning_which_is_otherwise_repeatable(tmp
     plain = weights(short)
     assert np.array_equal(weights(replace(short, label_balance=0.0)), plain)
     assert not np.allclose(weights(replace(short, label_balance=0.5)), plain)
+
+
+def test_dropout_drops_a_tenth_scales_the_rest_and_is_off_in_evaluation() -> None:
+    import torch
+
+    model = build_tagger(3, layers=1)
+    drop = model.drop
+    x = torch.ones(200, 500)
+    drop.train()
+    torch.manual_seed(1)
+    first = drop(x)
+    assert abs(float((first == 0).float().mean()) - 0.1) < 0.005
+    assert torch.allclose(first[first != 0], torch.full_like(first[first != 0], 1 / 0.9))
+    torch.manual_seed(1)
+    assert torch.equal(drop(x), first)
+    assert not torch.equal(drop(x), first)
+    drop.eval()
+    assert drop(x) is x
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_training_keeps_freed_memory_on_glibc() -> None:
+    assert keep_freed_memory()
 
 
 def test_validation_split_is_deterministic_and_disjoint() -> None:
