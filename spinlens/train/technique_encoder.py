@@ -211,7 +211,8 @@ def build_tagger(n_labels: int, layers: int = 6) -> Any:
         """Dropout drawn from uniform numbers: the same distribution as ``nn.Dropout``.
 
         PyTorch's dropout draws its mask with ``bernoulli_``, which on these CPUs takes
-        about twice as long as ``rand``; a fine-tuning step runs about 6% faster this way.
+        about twice as long as ``rand``; a fine-tuning step ran up to 6% faster this way
+        (bench/bench_finetune_step.py; within that bench's noise on some runs).
         """
 
         def forward(self, x: Any) -> Any:
@@ -398,8 +399,9 @@ def fine_tune(
             {"params": heads, "lr": settings.head_learning_rate},
         ],
         weight_decay=0.01,
-        # One kernel over all parameters: the default steps take about 0.13 s of a 0.7 s step here,
-        # most of it on the word embeddings, this one under 0.02 s. Same update, rounded alike.
+        # One kernel over all parameters: the default step took 0.13-0.17 s of a 0.7-0.8 s step here,
+        # most of it on the word embeddings, this one under 0.02 s. The same update, though rounded
+        # differently in the last bits.
         fused=True,
     )
     chunks = [e.chunk for e in examples]
