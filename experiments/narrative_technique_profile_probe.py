@@ -14,6 +14,7 @@ folds) as `spinlens train semeval2025` does. Scores pooled over the held-out art
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,12 @@ from spinlens.models.store import load_semeval2023
 from spinlens.nlp.embed import article_embeddings
 from spinlens.train.embedding_cache import EmbeddingCache
 
-CACHE = Path("/work/exp/narr16/profiles.npz")
+CACHE = Path("/work/exp/narr16/profiles-sha1.npz")
+
+
+def text_key(text: str) -> str:
+    # Not hash(): it changes with each interpreter's PYTHONHASHSEED, so the cache missed on every later run.
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def technique_profile(texts: list[str]) -> np.ndarray:
@@ -56,11 +62,12 @@ def main() -> None:
     else:
         began = time.time()
         rows = technique_profile(texts)
-        keys = [str(hash(t)) for t in texts]
+        keys = [text_key(t) for t in texts]
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
         np.savez(CACHE, texts_hash=np.array(keys), profiles=rows)
         profiles = dict(zip(keys, rows, strict=True))
         print(f"profiles of {len(texts)} articles in {time.time() - began:.0f} s", flush=True)
-    matrix = np.array([profiles[str(hash(t))] for t in texts])
+    matrix = np.array([profiles[text_key(t)] for t in texts])
     mu, sd = matrix.mean(0), matrix.std(0) + 1e-9
 
     for variant in sys.argv[1:]:
@@ -72,7 +79,7 @@ def main() -> None:
             w = float(weight)
 
             def embed(batch: list[str], w: float = w) -> np.ndarray:
-                z = (np.array([profiles[str(hash(t))] for t in batch]) - mu) / sd
+                z = (np.array([profiles[text_key(t)] for t in batch]) - mu) / sd
                 return np.hstack([article_embeddings(batch), w * z]).astype(np.float32)
 
         training.NARRATIVE_SHARES = (0.0, 0.2, 0.35, 0.5)
