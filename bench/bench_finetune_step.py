@@ -33,7 +33,12 @@ def run_variant(variant: str, steps: int, lengths: list[int], batch: int) -> flo
     import torch
     from safetensors.torch import load_file
 
-    from spinlens.train.technique_encoder import base_weights_file, build_tagger, keep_freed_memory
+    from spinlens.train.technique_encoder import (
+        base_weights_file,
+        build_tagger,
+        keep_freed_memory,
+        training_step,
+    )
 
     torch.manual_seed(13)
     torch.set_num_threads(2)
@@ -52,16 +57,14 @@ def run_variant(variant: str, steps: int, lengths: list[int], batch: int) -> flo
     model.train()
 
     def step(length: int) -> None:
-        ids = torch.randint(1000, 30000, (batch, length))
-        mask = torch.ones(batch, length, dtype=torch.long)
-        token_y = (torch.rand(batch, length, n_labels + 1) < 0.05).float()
-        para_y = (torch.rand(batch, n_labels) < 0.1).float()
-        token_logits, para_logits = model(ids, mask)
-        loss = bce(token_logits, token_y).sum(-1).mean() + bce(para_logits, para_y).sum(-1).mean()
-        optimiser.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimiser.step()
+        batch_tensors = (
+            torch.randint(1000, 30000, (batch, length)),
+            torch.ones(batch, length, dtype=torch.long),
+            (torch.rand(batch, length, n_labels + 1) < 0.05).float(),
+            torch.ones(batch, length),
+            (torch.rand(batch, n_labels) < 0.1).float(),
+        )
+        training_step(model, optimiser, bce, bce, batch_tensors)
 
     for length in lengths:  # warm-up: first calls allocate and pick kernels
         step(length)

@@ -343,6 +343,25 @@ def keep_freed_memory() -> bool:
     return bool(mallopt(m_mmap_threshold, 1 << 30)) and bool(mallopt(m_trim_threshold, (1 << 31) - 1))
 
 
+def training_step(model: Any, optimiser: Any, token_bce: Any, para_bce: Any, batch: tuple[Any, ...]) -> float:
+    """One optimiser step on a batch from :func:`_tensors`; returns its loss.
+
+    Also what ``bench/bench_finetune_step.py`` times.
+    """
+    torch = _torch()
+    ids, mask, token_y, token_mask, para_y = batch
+    token_logits, para_logits = model(ids, mask)
+    # Summed over labels, averaged over tokens: rare labels keep a usable gradient.
+    token_loss = (token_bce(token_logits, token_y).sum(-1) * token_mask).sum() / token_mask.sum().clamp(min=1)
+    para_loss = para_bce(para_logits, para_y).sum(-1).mean()
+    loss = token_loss + para_loss
+    optimiser.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimiser.step()
+    return float(loss.detach())
+
+
 def _tensors(examples: Sequence[Example], n_labels: int) -> tuple[Any, ...]:
     torch = _torch()
     ids, mask = batch_arrays([e.chunk for e in examples])
@@ -424,21 +443,11 @@ def fine_tune(
         rng.shuffle(order)
         running = 0.0
         for rows in order:
-            ids, mask, token_y, token_mask, para_y = _tensors([examples[i] for i in rows], n_labels)
-            token_logits, para_logits = model(ids, mask)
-            # Summed over labels, averaged over tokens: rare labels keep a usable gradient.
-            token_loss = (
-                token_bce(token_logits, token_y).sum(-1) * token_mask
-            ).sum() / token_mask.sum().clamp(min=1)
-            para_loss = para_bce(para_logits, para_y).sum(-1).mean()
-            loss = token_loss + para_loss
-            optimiser.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
+            batch = _tensors([examples[i] for i in rows], n_labels)
+            loss = training_step(model, optimiser, token_bce, para_bce, batch)
             scheduler.step()
             step += 1
-            running += float(loss.detach())
+            running += loss
             if step % 100 == 0:
                 _say(
                     progress,
