@@ -50,6 +50,17 @@ def test_plain_text_fits_100_columns_without_trailing_spaces() -> None:
     assert all(line == line.rstrip() for line in lines)
 
 
+@pytest.mark.parametrize("width", [40, 60, 80, 100])
+def test_the_legend_never_splits_a_family_from_its_count(width: int) -> None:
+    buffer = io.StringIO()
+    print_analysis(bridge_analysis(), Console(file=buffer, width=width))
+    lines = buffer.getvalue().split("\n")
+    assert not ANSI.search(buffer.getvalue())
+    for family in ("Attack on reputation", "Manipulative wording", "Simplification", "Distraction", "Call"):
+        holding = [line for line in lines if re.search(rf" {family}  \d+", line)]
+        assert holding, (family, width)
+
+
 def test_technique_ends_are_numbered_in_reading_order() -> None:
     text = render(bridge_analysis(), "text")
     # Name calling ends after Loaded_Language ends; both get a marker, nested order preserved.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from rich import box
+from rich.columns import Columns
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -103,20 +104,23 @@ def article_text(analysis: Analysis) -> Text:
     return text
 
 
-def _legend(analysis: Analysis) -> Text:
+def _legend(analysis: Analysis) -> Group:
     counts = family_counts(analysis)
-    legend = Text()
+    # One cell per family, so a narrow terminal wraps between families, never inside one.
+    families = []
     for family in FAMILIES:
         if family == "Other" and not counts.get(family):
             continue
-        legend.append(f" {family} ", style=FAMILY_COLOURS[family][1])
-        legend.append(f" {counts.get(family, 0)}   ")
-    legend.append("\n")
-    legend.append("underlined", style=SOURCING_STYLE)
-    legend.append(" = attributed statement   ")
-    legend.append("bold", style="bold")
-    legend.append(" = techniques overlap   [n] = end of technique finding n")
-    return legend
+        entry = Text(no_wrap=True)
+        entry.append(f" {family} ", style=FAMILY_COLOURS[family][1])
+        entry.append(f" {counts.get(family, 0)}")
+        families.append(entry)
+    key = Text()
+    key.append("underlined", style=SOURCING_STYLE)
+    key.append(" = attributed statement   ")
+    key.append("bold", style="bold")
+    key.append(" = techniques overlap   [n] = end of technique finding n")
+    return Group(Columns(families, padding=(0, 3)), key)
 
 
 def _techniques_table(analysis: Analysis) -> RenderableType:
