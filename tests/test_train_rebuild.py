@@ -17,7 +17,13 @@ from spinlens.cli import app
 from spinlens.core.errors import DataError, ModelError
 from spinlens.train.output import check_output_folder, models_in
 from spinlens.train.rebuild import COMPARED, SHIPPED_ROOT, compare_models, data_folders, rebuild_all
-from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING
+from spinlens.train.recipe import (
+    ENCODER_EPOCHS,
+    ENCODER_REFIT,
+    ENCODER_SELF_TRAINING,
+    ENCODER_STUDENT_EPOCHS,
+    ENCODER_STUDENT_FROM_TEACHER,
+)
 from spinlens.train.technique_encoder import check_replaceable, read_unlabelled
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
@@ -203,13 +209,24 @@ def test_cli_semeval2025_training_refuses_a_semeval2023_folder(tmp_path: Path) -
     assert (root / "semeval2023" / "weights.npz").read_bytes() == before
 
 
+SHIPPED_STUDENT = (ENCODER_STUDENT_EPOCHS, ENCODER_STUDENT_FROM_TEACHER)
+
+
 @pytest.mark.parametrize(
-    ("flags", "epochs", "refit", "self_training"),
+    ("flags", "epochs", "refit", "self_training", "student"),
     [
-        ([], ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING),
-        (["--no-refit", "--epochs", "2", "--no-self-training"], 2, False, False),
-        (["--refit"], ENCODER_EPOCHS, True, ENCODER_SELF_TRAINING),
-        (["--self-training"], ENCODER_EPOCHS, ENCODER_REFIT, True),
+        ([], ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING, SHIPPED_STUDENT),
+        (["--no-refit", "--epochs", "2", "--no-self-training"], 2, False, False, SHIPPED_STUDENT),
+        (["--refit"], ENCODER_EPOCHS, True, ENCODER_SELF_TRAINING, SHIPPED_STUDENT),
+        (["--self-training"], ENCODER_EPOCHS, ENCODER_REFIT, True, SHIPPED_STUDENT),
+        (
+            ["--student-from-minilm", "--student-epochs", "6"],
+            ENCODER_EPOCHS,
+            ENCODER_REFIT,
+            ENCODER_SELF_TRAINING,
+            (6, False),
+        ),
+        (["--student-from-teacher", "--student-epochs", "2"], ENCODER_EPOCHS, ENCODER_REFIT, True, (2, True)),
     ],
 )
 def test_cli_train_all_follows_the_shipped_recipe_unless_told_otherwise(
@@ -219,6 +236,7 @@ def test_cli_train_all_follows_the_shipped_recipe_unless_told_otherwise(
     epochs: int,
     refit: bool,
     self_training: bool,
+    student: tuple[int, bool],
 ) -> None:
     from spinlens.train import semeval2023, semeval2025, technique_encoder
 
@@ -245,6 +263,7 @@ def test_cli_train_all_follows_the_shipped_recipe_unless_told_otherwise(
     settings = seen["settings"]
     assert isinstance(settings, technique_encoder.FineTuneSettings)
     assert settings.refit is refit and settings.epochs == epochs
+    assert (settings.student_epochs, settings.student_from_teacher) == student
     assert seen["unlabelled"] == (documents if self_training else None)
 
 
@@ -290,3 +309,5 @@ def test_shipped_encoder_was_trained_with_the_recipe_train_all_uses() -> None:
     assert card["settings"]["refit"] is ENCODER_REFIT
     assert ("fine-tuned again" in card["recipe"]) is ENCODER_REFIT
     assert (card.get("unlabelled_data") is not None) is ENCODER_SELF_TRAINING
+    assert card["settings"]["student_epochs"] == ENCODER_STUDENT_EPOCHS
+    assert card["settings"]["student_from_teacher"] is ENCODER_STUDENT_FROM_TEACHER

@@ -27,6 +27,7 @@ from spinlens.train.technique_encoder import (
     fit,
     keep_freed_memory,
     positive_weights,
+    student_name,
     teacher_examples,
     train,
     validation_split,
@@ -218,7 +219,8 @@ def test_self_training_ships_a_second_model_fitted_on_labelled_and_taught_chunks
     plain = fit(articles, tmp_path / "plain", TINY, seed=3, checkpoint=checkpoint)
     taught = fit(articles, tmp_path / "taught", TINY, seed=3, checkpoint=checkpoint, unlabelled=UNLABELLED)
     # The first model is the plain one, reused from its checkpoint; the second is kept beside it.
-    assert taught["reused_checkpoint"] and (tmp_path / "kept" / "encoder-selftrained.pt").is_file()
+    student = tmp_path / "kept" / "encoder-selftrained-from-teacher-epochs1.pt"
+    assert taught["reused_checkpoint"] and student.is_file()
     assert "unlabelled_articles" not in plain
     assert taught["unlabelled_articles"] == 2 and taught["unlabelled_chunks"] == 3
     assert (tmp_path / "taught" / MODEL_FILE).read_bytes() != (tmp_path / "plain" / MODEL_FILE).read_bytes()
@@ -231,4 +233,31 @@ def test_self_training_ships_a_second_model_fitted_on_labelled_and_taught_chunks
     card = json.loads((out / "model_card.json").read_text(encoding="utf-8"))
     assert card["unlabelled_data"] == {"path": str(folder), "articles": 2}
     assert card["recipe"].startswith("a first model fine-tuned on")
+    assert "a second was fine-tuned from the first on both for 1 epoch," in card["recipe"]
+    assert card["settings"]["student_epochs"] == 1 and card["settings"]["student_from_teacher"] is True
     assert card["metrics"]["unlabelled_chunks"] == 3
+
+
+def test_the_student_starts_from_the_teacher_or_from_minilm(tmp_path: Path) -> None:
+    examples = corpus_examples(tmp_path / "en", 6)
+    n = len(BALANCED_LABELS)
+    teacher = fine_tune(examples, n, replace(TINY, epochs=1), seed=3)
+    # Without a learning rate the weights stay where they started.
+    frozen = replace(TINY, epochs=1, learning_rate=0.0, head_learning_rate=0.0)
+    from_teacher = fine_tune(examples, n, frozen, seed=3, start=teacher.state_dict())
+    from_minilm = fine_tune(examples, n, frozen, seed=3)
+    for name, weights in teacher.state_dict().items():
+        assert from_teacher.state_dict()[name].equal(weights), name
+    assert not from_minilm.state_dict()["layers.0.query.weight"].equal(
+        teacher.state_dict()["layers.0.query.weight"]
+    )
+
+
+def test_each_student_recipe_keeps_its_own_checkpoint() -> None:
+    shipped = FineTuneSettings()
+    round_11 = replace(shipped, student_from_teacher=False, student_epochs=shipped.epochs)
+    assert student_name(shipped) == f"selftrained-from-teacher-epochs{shipped.student_epochs}"
+    # Round 11's students were kept under this name; they are reused as before.
+    assert student_name(round_11) == "selftrained"
+    assert student_name(replace(round_11, student_epochs=3)) == "selftrained-epochs3"
+    assert replace(shipped, epochs=6, student_epochs=2).for_student().epochs == 2

@@ -26,7 +26,13 @@ from spinlens.models import semeval2023 as models_2023
 from spinlens.models import semeval2025 as models_2025
 from spinlens.models import technique_encoder as encoder_model
 from spinlens.train.output import check_output_folder, models_in
-from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING
+from spinlens.train.recipe import (
+    ENCODER_EPOCHS,
+    ENCODER_REFIT,
+    ENCODER_SELF_TRAINING,
+    ENCODER_STUDENT_EPOCHS,
+    ENCODER_STUDENT_FROM_TEACHER,
+)
 
 Progress = Callable[[str], None] | None
 
@@ -73,6 +79,8 @@ def rebuild_all(
     progress: Progress = None,
     refit: bool = ENCODER_REFIT,
     self_training: bool = ENCODER_SELF_TRAINING,
+    student_epochs: int = ENCODER_STUDENT_EPOCHS,
+    student_from_teacher: bool = ENCODER_STUDENT_FROM_TEACHER,
 ) -> dict[str, float]:
     """Train every shipped model from ``data_root`` into ``out_dir/<task>``; returns seconds per task.
 
@@ -90,7 +98,9 @@ def rebuild_all(
     check_output_folder(out_dir / "semeval2023", "semeval2023")
     check_output_folder(out_dir / "semeval2025", "semeval2025")
     technique_encoder.check_replaceable(out_dir / "techniques_encoder")
-    settings = technique_encoder.FineTuneSettings(epochs=epochs, refit=refit)
+    settings = technique_encoder.FineTuneSettings(
+        epochs=epochs, refit=refit, student_epochs=student_epochs, student_from_teacher=student_from_teacher
+    )
     # The SemEval-2025 articles carry no technique labels: to the encoder they are unlabelled text.
     unlabelled = data_2025 / "raw-documents" if self_training else None
     if unlabelled is not None:

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,12 @@ from spinlens.models.technique_encoder import (
 )
 from spinlens.nlp.segment import paragraphs
 from spinlens.train.output import check_output_folder
-from spinlens.train.recipe import ENCODER_EPOCHS, ENCODER_REFIT
+from spinlens.train.recipe import (
+    ENCODER_EPOCHS,
+    ENCODER_REFIT,
+    ENCODER_STUDENT_EPOCHS,
+    ENCODER_STUDENT_FROM_TEACHER,
+)
 
 Progress = Callable[[str], None] | None
 
@@ -83,6 +88,13 @@ class FineTuneSettings:
     threads: int = 2
     # Fine-tune again on every article after tuning (spinlens.train.recipe).
     refit: bool = ENCODER_REFIT
+    # Self-training's student: its epochs, and whether it starts from the teacher's weights
+    # rather than from MiniLM (spinlens.train.recipe).
+    student_epochs: int = ENCODER_STUDENT_EPOCHS
+    student_from_teacher: bool = ENCODER_STUDENT_FROM_TEACHER
+
+    def for_student(self) -> FineTuneSettings:
+        return replace(self, epochs=self.student_epochs)
 
 
 def _torch() -> Any:
@@ -399,7 +411,9 @@ def fine_tune(
     settings: FineTuneSettings,
     seed: int,
     progress: Progress = None,
+    start: Any = None,
 ) -> Any:
+    """Fine-tune from MiniLM, or from ``start`` (a tagger's state dict) when given."""
     torch = _torch()
     from safetensors.torch import load_file
 
@@ -408,7 +422,10 @@ def fine_tune(
     keep_freed_memory()
     rng = random.Random(seed)
     model = build_tagger(n_labels)
-    model.load_minilm(load_file(str(base_weights_file())))
+    if start is None:
+        model.load_minilm(load_file(str(base_weights_file())))
+    else:
+        model.load_state_dict(start)
     heads = [*model.token_head.parameters(), *model.paragraph_head.parameters()]
     head_ids = {id(p) for p in heads}
     body = [p for p in model.parameters() if id(p) not in head_ids]
@@ -711,8 +728,9 @@ def fit(
     ``unlabelled``: ``(name, text)`` of articles without labels, for self-training:
     the model fine-tuned on the labelled articles (the teacher) labels their chunks
     with its probabilities, and a second model (the student, kept in the checkpoint
-    with ``-selftrained`` added to the name) is fine-tuned from MiniLM on the
-    labelled chunks plus those; the student is tuned and exported.
+    with :func:`student_name` added to the name) is fine-tuned on the labelled chunks
+    plus those, for ``settings.student_epochs`` epochs from the teacher's weights
+    (``settings.student_from_teacher``) or from MiniLM; the student is tuned and exported.
     """
     from spinlens.train.semeval2023 import fit_models
 
@@ -748,8 +766,16 @@ def fit(
             f"self-training: {len(examples)} labelled chunks plus {len(taught)} chunks of {len(unlabelled)} "
             "unlabelled articles with the first model's probabilities as targets",
         )
-        student_checkpoint = None if checkpoint is None else _named(checkpoint, "selftrained")
-        model = _fine_tuned([*examples, *taught], len(labels), settings, seed, progress, student_checkpoint)
+        student_checkpoint = None if checkpoint is None else _named(checkpoint, student_name(settings))
+        model = _fine_tuned(
+            [*examples, *taught],
+            len(labels),
+            settings.for_student(),
+            seed,
+            progress,
+            student_checkpoint,
+            start=model.state_dict() if settings.student_from_teacher else None,
+        )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     export_int8(model, out_dir / MODEL_FILE, settings.max_tokens)
@@ -790,6 +816,18 @@ def _named(checkpoint: Path, suffix: str) -> Path:
     return checkpoint.with_name(f"{checkpoint.stem}-{suffix}.pt")
 
 
+def student_name(settings: FineTuneSettings) -> str:
+    """What the student's checkpoint adds to the teacher's name: each student recipe keeps its own file.
+
+    Round 11's student (from MiniLM, as many epochs as the teacher) keeps its old name.
+    """
+    if settings.student_from_teacher:
+        return f"selftrained-from-teacher-epochs{settings.student_epochs}"
+    if settings.student_epochs == settings.epochs:
+        return "selftrained"
+    return f"selftrained-epochs{settings.student_epochs}"
+
+
 def _fine_tuned(
     examples: Sequence[Example],
     n_labels: int,
@@ -797,15 +835,16 @@ def _fine_tuned(
     seed: int,
     progress: Progress,
     checkpoint: Path | None,
+    start: Any = None,
 ) -> Any:
-    """Fine-tune, or load the weights a checkpoint kept from the same fine-tuning."""
+    """Fine-tune (from ``start`` if given, see :func:`fine_tune`), or load the weights a checkpoint kept."""
     if checkpoint is not None and checkpoint.is_file():
         _say(progress, f"loading the fine-tuned weights from {checkpoint} instead of fine-tuning again")
         model = build_tagger(n_labels)
         model.load_state_dict(_torch().load(str(checkpoint)))
         model.eval()
         return model
-    model = fine_tune(examples, n_labels, settings, seed, progress)
+    model = fine_tune(examples, n_labels, settings, seed, progress, start)
     if checkpoint is not None:
         _torch().save(model.state_dict(), str(checkpoint))
     return model
@@ -858,8 +897,10 @@ def _recipe(settings: FineTuneSettings, info: dict[str, Any]) -> str:
         recipe = (
             f"a first model fine-tuned on {fitting} articles gave its probabilities as targets for "
             f"{info['unlabelled_chunks']} chunks of {info['unlabelled_articles']} unlabelled articles; a "
-            "second was fine-tuned from MiniLM on both, and thresholds and mixing tuned on "
-            f"{validation} validation articles with it (the validation_* metrics are its)"
+            f"second was fine-tuned from {'the first' if settings.student_from_teacher else 'MiniLM'} on "
+            f"both for {settings.student_epochs} epoch{'s' if settings.student_epochs != 1 else ''}, and "
+            f"thresholds and mixing tuned on {validation} validation articles with it (the validation_* "
+            "metrics are its)"
         )
     else:
         recipe = (
