@@ -353,7 +353,7 @@ def train_all(
     student_epochs: StudentEpochsOption = ENCODER_STUDENT_EPOCHS,
     student_from_teacher: StudentStartOption = ENCODER_STUDENT_FROM_TEACHER,
 ) -> None:
-    """Rebuild every shipped model (1-2 h on 2 cores; train extra) and compare with shipped ones."""
+    """Rebuild every shipped model (about 50 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
 
     _require_dir(data, "data folder")

@@ -22,7 +22,9 @@ ENCODER_REFIT = False
 ENCODER_SELF_TRAINING = True
 # The student of self-training starts from the teacher's weights and learns for one epoch
 # (round 19), instead of starting from MiniLM for ENCODER_EPOCHS: about 740 steps instead of
-# 4,446 on the full data, so `train all` takes about 50 min instead of 86 on 2 cores. On fold 1,
-# with the same teacher, level with the 6-epoch student (docs/quality.md, "Round 19").
+# 4,446 on the full data, so `train all` took 51 min instead of 86 on 2 cores. On fold 1, with the
+# same teacher, level with the 6-epoch student: validation sixth 0.475 / 0.439 / 0.232 against
+# 0.484 / 0.446 / 0.234, held out 0.422 / 0.453 / 0.195 against 0.408 / 0.455 / 0.202
+# (docs/quality.md, "Round 19").
 ENCODER_STUDENT_FROM_TEACHER = True
 ENCODER_STUDENT_EPOCHS = 1
