@@ -14,7 +14,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -27,6 +27,9 @@ from spinlens.train.recipe import (
     ENCODER_STUDENT_EPOCHS,
     ENCODER_STUDENT_FROM_TEACHER,
 )
+
+if TYPE_CHECKING:
+    from spinlens.train.technique_encoder import FineTuneSettings
 
 app = typer.Typer(
     name="spinlens",
@@ -255,6 +258,17 @@ def _use_every_core() -> None:
     use_threads(available_cores())
 
 
+def _fine_tune_settings(
+    epochs: int, refit: bool, student_epochs: int, student_from_teacher: bool
+) -> FineTuneSettings:
+    """The technique encoder's fine-tuning as the training and evaluation commands' options set it."""
+    from spinlens.train.technique_encoder import FineTuneSettings
+
+    return FineTuneSettings(
+        epochs=epochs, refit=refit, student_epochs=student_epochs, student_from_teacher=student_from_teacher
+    )
+
+
 def _require_dir(path: Path, what: str) -> None:
     if not path.is_dir():
         fail(f"{what} not found or not a folder: {path}")
@@ -305,16 +319,11 @@ def train_techniques_encoder(
     student_from_teacher: StudentStartOption = ENCODER_STUDENT_FROM_TEACHER,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
-    from spinlens.train.technique_encoder import FineTuneSettings, train
+    from spinlens.train.technique_encoder import train
 
     _require_dir(data, "data folder")
     _use_every_core()
-    settings = FineTuneSettings(
-        epochs=epochs,
-        refit=refit,
-        student_epochs=student_epochs,
-        student_from_teacher=student_from_teacher,
-    )
+    settings = _fine_tune_settings(epochs, refit, student_epochs, student_from_teacher)
     path = train(
         data,
         out,
@@ -362,13 +371,10 @@ def train_all(
         data,
         out,
         seed=seed,
-        epochs=epochs,
+        settings=_fine_tune_settings(epochs, refit, student_epochs, student_from_teacher),
         checkpoint=checkpoint,
-        refit=refit,
         progress=say,
         self_training=self_training,
-        student_epochs=student_epochs,
-        student_from_teacher=student_from_teacher,
     )
     typer.echo(f"models written to {out} in {sum(seconds.values()) / 60:.1f} min")
     for task, spent in seconds.items():
@@ -457,7 +463,7 @@ def evaluate_techniques_encoder(
 ) -> None:
     """Cross-validate the fine-tuned technique encoder beside the linear models (needs PyTorch)."""
     from spinlens.evaluate.technique_encoder import cross_validate_encoder
-    from spinlens.train.technique_encoder import FineTuneSettings, read_unlabelled
+    from spinlens.train.technique_encoder import read_unlabelled
 
     _require_dir(data, "data folder")
     _use_every_core()
@@ -468,12 +474,7 @@ def evaluate_techniques_encoder(
         folds=folds,
         seed=seed,
         folds_to_run=[f - 1 for f in fold] if fold else None,
-        settings=FineTuneSettings(
-            epochs=epochs,
-            refit=refit,
-            student_epochs=student_epochs,
-            student_from_teacher=student_from_teacher,
-        ),
+        settings=_fine_tune_settings(epochs, refit, student_epochs, student_from_teacher),
         progress=say,
         checkpoints=checkpoints,
         unlabelled=read_unlabelled(unlabelled) if unlabelled is not None else (),

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,13 +26,10 @@ from spinlens.models import semeval2023 as models_2023
 from spinlens.models import semeval2025 as models_2025
 from spinlens.models import technique_encoder as encoder_model
 from spinlens.train.output import check_output_folder, models_in
-from spinlens.train.recipe import (
-    ENCODER_EPOCHS,
-    ENCODER_REFIT,
-    ENCODER_SELF_TRAINING,
-    ENCODER_STUDENT_EPOCHS,
-    ENCODER_STUDENT_FROM_TEACHER,
-)
+from spinlens.train.recipe import ENCODER_SELF_TRAINING
+
+if TYPE_CHECKING:
+    from spinlens.train.technique_encoder import FineTuneSettings
 
 Progress = Callable[[str], None] | None
 
@@ -74,15 +71,14 @@ def rebuild_all(
     data_root: Path,
     out_dir: Path,
     seed: int = 13,
-    epochs: int = ENCODER_EPOCHS,
+    settings: FineTuneSettings | None = None,
     checkpoint: Path | None = None,
     progress: Progress = None,
-    refit: bool = ENCODER_REFIT,
     self_training: bool = ENCODER_SELF_TRAINING,
-    student_epochs: int = ENCODER_STUDENT_EPOCHS,
-    student_from_teacher: bool = ENCODER_STUDENT_FROM_TEACHER,
 ) -> dict[str, float]:
     """Train every shipped model from ``data_root`` into ``out_dir/<task>``; returns seconds per task.
+
+    ``settings``: the technique encoder's fine-tuning (default: the shipped recipe).
 
     Everything that can fail fast (data folders, PyTorch, the base weights, an
     output folder that holds other files) is checked before the first model is trained.
@@ -98,9 +94,7 @@ def rebuild_all(
     check_output_folder(out_dir / "semeval2023", "semeval2023")
     check_output_folder(out_dir / "semeval2025", "semeval2025")
     technique_encoder.check_replaceable(out_dir / "techniques_encoder")
-    settings = technique_encoder.FineTuneSettings(
-        epochs=epochs, refit=refit, student_epochs=student_epochs, student_from_teacher=student_from_teacher
-    )
+    encoder_settings = settings or technique_encoder.FineTuneSettings()
     # The SemEval-2025 articles carry no technique labels: to the encoder they are unlabelled text.
     unlabelled = data_2025 / "raw-documents" if self_training else None
     if unlabelled is not None:
@@ -111,7 +105,13 @@ def rebuild_all(
         (
             "techniques_encoder",
             lambda: technique_encoder.train(
-                data_2023, out_dir / "techniques_encoder", seed, settings, progress, checkpoint, unlabelled
+                data_2023,
+                out_dir / "techniques_encoder",
+                seed,
+                encoder_settings,
+                progress,
+                checkpoint,
+                unlabelled,
             ),
         ),
     ]
