@@ -26,6 +26,7 @@ from spinlens.train.recipe import (
     ENCODER_SELF_TRAINING,
     ENCODER_STUDENT_EPOCHS,
     ENCODER_STUDENT_FROM_TEACHER,
+    ENCODER_THREADS,
 )
 
 if TYPE_CHECKING:
@@ -134,6 +135,17 @@ StudentStartOption = Annotated[
         "--student-from-teacher/--student-from-minilm",
         help="Start the self-trained encoder from the first encoder's weights (as shipped) or from MiniLM "
         "(round 11's recipe, with --student-epochs 6: about six times as many steps).",
+    ),
+]
+TrainThreadsOption = Annotated[
+    int,
+    typer.Option(
+        "--threads",
+        min=1,
+        max=64,
+        help="PyTorch threads for fine-tuning. The shipped encoder was trained with 2; another count "
+        "sums in another order and may change the weights' last digits. With 1, several folds can "
+        "run side by side.",
     ),
 ]
 
@@ -259,13 +271,17 @@ def _use_every_core() -> None:
 
 
 def _fine_tune_settings(
-    epochs: int, refit: bool, student_epochs: int, student_from_teacher: bool
+    epochs: int, refit: bool, student_epochs: int, student_from_teacher: bool, threads: int
 ) -> FineTuneSettings:
     """The technique encoder's fine-tuning as the training and evaluation commands' options set it."""
     from spinlens.train.technique_encoder import FineTuneSettings
 
     return FineTuneSettings(
-        epochs=epochs, refit=refit, student_epochs=student_epochs, student_from_teacher=student_from_teacher
+        epochs=epochs,
+        refit=refit,
+        student_epochs=student_epochs,
+        student_from_teacher=student_from_teacher,
+        threads=threads,
     )
 
 
@@ -317,13 +333,14 @@ def train_techniques_encoder(
     unlabelled: UnlabelledOption = None,
     student_epochs: StudentEpochsOption = ENCODER_STUDENT_EPOCHS,
     student_from_teacher: StudentStartOption = ENCODER_STUDENT_FROM_TEACHER,
+    threads: TrainThreadsOption = ENCODER_THREADS,
 ) -> None:
     """Fine-tune MiniLM for techniques and export it to int8 ONNX (needs the train extra: PyTorch)."""
     from spinlens.train.technique_encoder import train
 
     _require_dir(data, "data folder")
     _use_every_core()
-    settings = _fine_tune_settings(epochs, refit, student_epochs, student_from_teacher)
+    settings = _fine_tune_settings(epochs, refit, student_epochs, student_from_teacher, threads)
     path = train(
         data,
         out,
@@ -361,6 +378,7 @@ def train_all(
     ] = ENCODER_SELF_TRAINING,
     student_epochs: StudentEpochsOption = ENCODER_STUDENT_EPOCHS,
     student_from_teacher: StudentStartOption = ENCODER_STUDENT_FROM_TEACHER,
+    threads: TrainThreadsOption = ENCODER_THREADS,
 ) -> None:
     """Rebuild every shipped model (about 50 min on 2 cores; train extra) and compare with shipped ones."""
     from spinlens.train.rebuild import SHIPPED_ROOT, compare_models, rebuild_all
@@ -371,7 +389,7 @@ def train_all(
         data,
         out,
         seed=seed,
-        settings=_fine_tune_settings(epochs, refit, student_epochs, student_from_teacher),
+        settings=_fine_tune_settings(epochs, refit, student_epochs, student_from_teacher, threads),
         checkpoint=checkpoint,
         progress=say,
         self_training=self_training,
@@ -452,6 +470,7 @@ def evaluate_techniques_encoder(
     unlabelled: UnlabelledOption = None,
     student_epochs: StudentEpochsOption = ENCODER_STUDENT_EPOCHS,
     student_from_teacher: StudentStartOption = ENCODER_STUDENT_FROM_TEACHER,
+    threads: TrainThreadsOption = ENCODER_THREADS,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
     checkpoints: Annotated[
         Path | None,
@@ -474,7 +493,7 @@ def evaluate_techniques_encoder(
         folds=folds,
         seed=seed,
         folds_to_run=[f - 1 for f in fold] if fold else None,
-        settings=_fine_tune_settings(epochs, refit, student_epochs, student_from_teacher),
+        settings=_fine_tune_settings(epochs, refit, student_epochs, student_from_teacher, threads),
         progress=say,
         checkpoints=checkpoints,
         unlabelled=read_unlabelled(unlabelled) if unlabelled is not None else (),

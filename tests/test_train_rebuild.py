@@ -23,6 +23,7 @@ from spinlens.train.recipe import (
     ENCODER_SELF_TRAINING,
     ENCODER_STUDENT_EPOCHS,
     ENCODER_STUDENT_FROM_TEACHER,
+    ENCODER_THREADS,
 )
 from spinlens.train.technique_encoder import check_replaceable, read_unlabelled
 
@@ -227,6 +228,7 @@ SHIPPED_STUDENT = (ENCODER_STUDENT_EPOCHS, ENCODER_STUDENT_FROM_TEACHER)
             (6, False),
         ),
         (["--student-from-teacher", "--student-epochs", "2"], ENCODER_EPOCHS, ENCODER_REFIT, True, (2, True)),
+        (["--threads", "1"], ENCODER_EPOCHS, ENCODER_REFIT, ENCODER_SELF_TRAINING, SHIPPED_STUDENT),
     ],
 )
 def test_cli_train_all_follows_the_shipped_recipe_unless_told_otherwise(
@@ -264,6 +266,7 @@ def test_cli_train_all_follows_the_shipped_recipe_unless_told_otherwise(
     assert isinstance(settings, technique_encoder.FineTuneSettings)
     assert settings.refit is refit and settings.epochs == epochs
     assert (settings.student_epochs, settings.student_from_teacher) == student
+    assert settings.threads == (1 if "--threads" in flags else ENCODER_THREADS)
     assert seen["unlabelled"] == (documents if self_training else None)
 
 
@@ -311,3 +314,4 @@ def test_shipped_encoder_was_trained_with_the_recipe_train_all_uses() -> None:
     assert (card.get("unlabelled_data") is not None) is ENCODER_SELF_TRAINING
     assert card["settings"]["student_epochs"] == ENCODER_STUDENT_EPOCHS
     assert card["settings"]["student_from_teacher"] is ENCODER_STUDENT_FROM_TEACHER
+    assert card["settings"]["threads"] == ENCODER_THREADS

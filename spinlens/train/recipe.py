@@ -28,3 +28,6 @@ ENCODER_SELF_TRAINING = True
 # (docs/quality.md, "Round 19").
 ENCODER_STUDENT_FROM_TEACHER = True
 ENCODER_STUDENT_EPOCHS = 1
+# PyTorch threads while fine-tuning: the shipped weights were trained with 2. Another count
+# sums in another order, so it may change the weights' last digits (`--threads`).
+ENCODER_THREADS = 2

@@ -67,6 +67,7 @@ from spinlens.train.recipe import (
     ENCODER_REFIT,
     ENCODER_STUDENT_EPOCHS,
     ENCODER_STUDENT_FROM_TEACHER,
+    ENCODER_THREADS,
 )
 
 Progress = Callable[[str], None] | None
@@ -85,7 +86,7 @@ class FineTuneSettings:
     # Positive examples of label j weigh (count of the commonest label / count of j) ** label_balance
     # in the loss; 0 weighs every label alike, as shipped.
     label_balance: float = 0.0
-    threads: int = 2
+    threads: int = ENCODER_THREADS
     # Fine-tune again on every article after tuning (spinlens.train.recipe).
     refit: bool = ENCODER_REFIT
     # Self-training's student: its epochs, and whether it starts from the teacher's weights
