@@ -137,6 +137,9 @@ StudentStartOption = Annotated[
         "(round 11's recipe, with --student-epochs 6: about six times as many steps).",
     ),
 ]
+FoldsOption = Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")]
+FoldSeedOption = Annotated[int, typer.Option(help="Random seed for the fold split.")]
+JsonOutOption = Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")]
 TrainThreadsOption = Annotated[
     int,
     typer.Option(
@@ -419,9 +422,9 @@ def _write_json(path: Path, data: object) -> None:
 @evaluate_app.command("semeval2023")
 def evaluate_semeval2023(
     data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2023-task3/en.")],
-    folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
-    seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    folds: FoldsOption = 5,
+    seed: FoldSeedOption = 13,
+    json_out: JsonOutOption = None,
 ) -> None:
     """k-fold cross-validation of techniques, genre and frames with the official metrics."""
     from spinlens.evaluate.semeval2023 import cross_validate
@@ -437,9 +440,9 @@ def evaluate_semeval2023(
 @evaluate_app.command("semeval2025")
 def evaluate_semeval2025(
     data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2025-task10/EN.")],
-    folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
-    seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    folds: FoldsOption = 5,
+    seed: FoldSeedOption = 13,
+    json_out: JsonOutOption = None,
 ) -> None:
     """k-fold cross-validation of narratives and entity roles with the official metrics."""
     from spinlens.evaluate.semeval2025 import cross_validate
@@ -455,7 +458,7 @@ def evaluate_semeval2025(
 @evaluate_app.command("techniques-encoder")
 def evaluate_techniques_encoder(
     data: Annotated[Path, typer.Option("--data", help="A folder laid out like semeval2023-task3/en.")],
-    folds: Annotated[int, typer.Option(min=2, max=20, help="Number of cross-validation folds.")] = 5,
+    folds: FoldsOption = 5,
     fold: Annotated[
         list[int] | None,
         typer.Option(
@@ -464,14 +467,14 @@ def evaluate_techniques_encoder(
             "from the first)."
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed for the fold split.")] = 13,
+    seed: FoldSeedOption = 13,
     epochs: EpochsOption = ENCODER_EPOCHS,
     refit: RefitOption = ENCODER_REFIT,
     unlabelled: UnlabelledOption = None,
     student_epochs: StudentEpochsOption = ENCODER_STUDENT_EPOCHS,
     student_from_teacher: StudentStartOption = ENCODER_STUDENT_FROM_TEACHER,
     threads: TrainThreadsOption = ENCODER_THREADS,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    json_out: JsonOutOption = None,
     checkpoints: Annotated[
         Path | None,
         typer.Option(
