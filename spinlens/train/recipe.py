@@ -25,7 +25,8 @@ ENCODER_SELF_TRAINING = True
 # 4,446 on the full data, so `train all` took 51 min instead of 86 on 2 cores. On fold 1, with the
 # same teacher, level with the 6-epoch student: validation sixth 0.475 / 0.439 / 0.232 against
 # 0.484 / 0.446 / 0.234, held out 0.422 / 0.453 / 0.195 against 0.408 / 0.455 / 0.202
-# (docs/quality.md, "Round 19").
+# (docs/quality.md, "Round 19"). Over the five held-out folds 0.406 / 0.427 / 0.192 against
+# round 11's 0.410 / 0.429 / 0.197 ("Round 20").
 ENCODER_STUDENT_FROM_TEACHER = True
 ENCODER_STUDENT_EPOCHS = 1
 # PyTorch threads while fine-tuning: the shipped weights were trained with 2. Another count
