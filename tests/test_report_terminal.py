@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from report_samples import BRIDGE_ARTICLE, add_technique, bare_analysis, bridge_analysis
+from report_samples import BRIDGE_ARTICLE, add_sourcing, add_technique, bare_analysis, bridge_analysis
 from rich.console import Console
 from rich.style import Style
 
@@ -126,6 +126,29 @@ def test_markup_emoji_and_escape_sequences_in_the_article_are_inert() -> None:
     assert "␛[31m" in coloured
     assert "\x1b[31mred" not in coloured
     assert "\x1b]8;" not in coloured  # no hyperlink escape from [link=...]
+
+
+def test_speaker_names_wrap_between_words_at_80_columns() -> None:
+    text = (
+        "Invented talks.\n\nThe Transcaucasian broadcasting authority claimed the talks had failed. "
+        "Commentator Maximilianovsky argued that nobody had been told."
+    )
+    analysis = bare_analysis(text)
+    add_sourcing(
+        analysis,
+        "media",
+        "the talks had failed",
+        speaker="The Transcaucasian broadcasting authority",
+        cue="claimed",
+    )
+    add_sourcing(
+        analysis, "named_person", "nobody had been told", speaker="Commentator Maximilianovsky", cue="argued"
+    )
+    buffer = io.StringIO()
+    print_analysis(analysis, Console(file=buffer, width=80))
+    table = buffer.getvalue().split("Sourcing:", 1)[1]
+    for word in ("Transcaucasian", "broadcasting", "Maximilianovsky"):
+        assert re.search(rf"\b{word}\b", table), word
 
 
 def test_empty_analysis() -> None:

@@ -165,15 +165,22 @@ def _findings_table(analysis: Analysis) -> RenderableType | None:
     return table
 
 
+_SPEAKER_WORD_MAX = 20
+
+
 def _sourcing_table(analysis: Analysis) -> RenderableType:
     rows = sourcing_rows(analysis)
     overview = _text(f"Sourcing: {sourcing_overview(analysis)}", "bold")
     if not rows:
         return overview
     table = Table(box=box.SIMPLE_HEAD, expand=True)
-    table.add_column("Speaker", ratio=2, overflow="fold")
-    table.add_column("Class", min_width=18, overflow="fold")
-    table.add_column("Cue", min_width=12, overflow="fold")
+    # Names wrap between words, not inside them ("Azerbaija / ni media" was hard to read at 80
+    # columns): a ratio column shrinks to its fixed width at most, so that width is the longest
+    # word of a speaker (up to _SPEAKER_WORD_MAX characters).
+    longest_word = max((len(word) for row in rows for word in (row.speaker or "").split()), default=1)
+    table.add_column("Speaker", ratio=2, width=max(8, min(longest_word, _SPEAKER_WORD_MAX)), overflow="fold")
+    table.add_column("Class", max_width=12, overflow="fold")  # "named / organisation"
+    table.add_column("Cue", max_width=15, overflow="fold")
     table.add_column("Claim", ratio=5, overflow="fold")
     for row in rows:
         source_style = "bold red" if row.source_class in ("anonymous", "unattributed") else ""
