@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import gc
 import logging
 import os
@@ -76,6 +77,35 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def say(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def write_file_safely(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a failure (a full disk, say) leaves any earlier file whole.
+
+    The text goes to a temporary file beside ``path``, which then replaces it in one step.
+    Missing parent folders are created.
+    """
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        if not os.access(path, os.W_OK):  # a rename would replace a file the user cannot write to
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _version(value: bool) -> None:
@@ -212,8 +242,7 @@ def analyze(
         sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
         return
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(rendered, encoding="utf-8")
+        write_file_safely(out, rendered)
     except OSError as exc:
         fail(f"could not write {out}: {exc.strerror or exc}")
     say(f"wrote {output_format.value} report to {out}")
@@ -291,6 +320,12 @@ def _fine_tune_settings(
 def _require_dir(path: Path, what: str) -> None:
     if not path.is_dir():
         fail(f"{what} not found or not a folder: {path}")
+
+
+def _require_out_folder(path: Path) -> None:
+    """Refuse a file as --out before any work is done, rather than after it."""
+    if path.exists() and not path.is_dir():
+        fail(f"--out {path} is a file, not a folder")
 
 
 @train_app.command("semeval2023")
@@ -415,8 +450,10 @@ def train_all(
 def _write_json(path: Path, data: object) -> None:
     import json
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        write_file_safely(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        fail(f"could not write {path}: {exc.strerror or exc}")
 
 
 @evaluate_app.command("semeval2023")
@@ -525,6 +562,7 @@ def predict_semeval2023(
     from spinlens.report.semeval import write_semeval2023_predictions
 
     _require_dir(articles_dir, "articles folder")
+    _require_out_folder(out)
     _use_every_core()
     semeval2023 = load_semeval2023(models)
     techniques = None
@@ -547,6 +585,7 @@ def predict_semeval2025(
     from spinlens.report.semeval2025 import write_semeval2025_predictions
 
     _require_dir(docs_dir, "documents folder")
+    _require_out_folder(out)
     if not entities.is_file():
         fail(f"mentions file not found: {entities}")
     _use_every_core()
@@ -589,11 +628,16 @@ def main() -> None:
     except SpinlensError as exc:
         typer.echo(f"spinlens: error: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            sys.exit(1)
+        # A file that could not be read or written (permissions, a full disk) mid-command.
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"spinlens: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("spinlens: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(1)
 
 
 if __name__ == "__main__":

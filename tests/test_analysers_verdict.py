@@ -52,3 +52,16 @@ def test_verdict_says_when_nothing_was_found() -> None:
 def test_verdict_is_silent_about_sourcing_that_was_not_analysed() -> None:
     analysis = run_verdict(Analysis(article=Article(text="Plain text.")))
     assert "quotes" not in analysis.verdict and "sources" not in analysis.verdict
+
+
+def test_verdict_sourcing_sentence_agrees_in_number() -> None:
+    analysis = Analysis(article=Article(text="Sources say the minister lied."))
+    analysis.summaries["sourcing"] = {
+        "total": 1,
+        "anonymous": 1,
+        "unattributed": 0,
+        "media": 0,
+        "speakers": [],
+    }
+    run_verdict(analysis)
+    assert "1 of 1 attributed claim rests on anonymous or unattributed sources" in analysis.verdict

@@ -262,3 +262,38 @@ def test_quick_exit_keeps_buffered_output_and_closed_pipe_fails() -> None:
     assert closed.stdout is not None
     closed.stdout.close()
     assert closed.wait(timeout=60) == 1
+
+
+def test_cli_predict_refuses_a_file_as_out_before_predicting(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "article1.txt").write_text(
+        "Invented title\n\nThe mayor said the plan was fine.\n", encoding="utf-8"
+    )
+    mentions = tmp_path / "mentions.txt"
+    mentions.write_text("article1.txt\tmayor\t20\t25\n", encoding="utf-8")
+    taken = tmp_path / "taken"
+    taken.write_text("keep me", encoding="utf-8")
+    assert_clean_error(spinlens("predict", "semeval2023", str(docs), "--out", str(taken)), "is a file")
+    assert_clean_error(
+        spinlens("predict", "semeval2025", str(docs), "--entities", str(mentions), "--out", str(taken)),
+        "is a file",
+    )
+    assert taken.read_text(encoding="utf-8") == "keep me"
+
+
+def test_failed_write_leaves_the_earlier_file_whole(tmp_path: Path) -> None:
+    from spinlens.cli import write_file_safely
+
+    report = tmp_path / "report.json"
+    report.write_text("the earlier report", encoding="utf-8")
+    report.chmod(0o640)
+    with pytest.raises(UnicodeEncodeError):
+        write_file_safely(report, "half a report \ud800 that cannot be encoded")
+    assert report.read_text(encoding="utf-8") == "the earlier report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+    write_file_safely(report, "the new report")
+    assert report.read_text(encoding="utf-8") == "the new report"
+    assert report.stat().st_mode & 0o777 == 0o640
+    write_file_safely(tmp_path / "new" / "folder" / "report.md", "# made")
+    assert (tmp_path / "new" / "folder" / "report.md").read_text(encoding="utf-8") == "# made"

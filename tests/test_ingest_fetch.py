@@ -196,6 +196,11 @@ def test_loopback_server_is_refused_without_allow_private(server: Server) -> Non
     assert len(server.requests) == before, "a refused URL must not be contacted at all"
 
 
+def test_unspecified_address_is_refused_with_its_reason() -> None:
+    with pytest.raises(FetchError, match=r": 0\.0\.0\.0 is an unspecified address \(only public"):
+        fetch_url("http://0.0.0.0/article")
+
+
 def test_credentials_are_not_shown_in_messages(server: Server) -> None:
     with pytest.raises(FetchError) as caught:
         fetch_url(f"http://reader:s3cret@127.0.0.1:{server.port}/article")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from spinlens.core import settings
@@ -126,3 +128,67 @@ def test_describe_size() -> None:
     assert describe_size(2 * 1024 * 1024) == "2 MiB"
     assert describe_size(1536) == "1.5 KiB"
     assert describe_size(12) == "12 bytes"
+
+
+# ------------------------------------------------------------------ hard-wrapped text
+
+WRAPPED_PARAGRAPHS = [
+    "The council voted on Tuesday to lease the harbour to a private operator for ninety-nine "
+    "years, after a debate that lasted less than an hour and a vote that surprised even its supporters.",
+    '"This is the best deal the city has seen in a generation," said Mayor Lena Ortiz, who '
+    "negotiated the lease herself and defended it against every question from the floor.",
+    "Critics said the terms had never been published and that the operator's record abroad was "
+    "poor, with two ports it runs elsewhere facing fines for neglected maintenance and unpaid wages.",
+]
+
+
+def wrapped_article(width: int = 70) -> str:
+    import textwrap
+
+    body = "\n\n".join(textwrap.fill(p, width) for p in WRAPPED_PARAGRAPHS)
+    return "Council leases the harbour\n\n" + body + "\n"
+
+
+def test_hard_wrapped_paragraphs_are_joined_keeping_every_offset() -> None:
+    from spinlens.ingest import article_from_bytes
+
+    text = wrapped_article()
+    article = article_from_bytes(text.encode(), fmt="text", name="wrapped.txt")
+    assert len(article.text) == len(text)
+    assert [p for p in article.text.split("\n") if p] == ["Council leases the harbour", *WRAPPED_PARAGRAPHS]
+    assert article.title == "Council leases the harbour"
+    assert any(
+        re.search(r"hard-wrapped \(lines of at most \d\d characters\)", w) for w in article.meta["warnings"]
+    )
+    assert read_text(text).text == article.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one paragraph per line, as news files and the SemEval data have them
+        "Council leases the harbour\n\n" + "\n".join(WRAPPED_PARAGRAPHS) + "\n",
+        # short one-line paragraphs under a title
+        "Harbour news\n\n" + "\n".join(f"Item {n} of the agenda was approved." for n in range(8)) + "\n",
+        # a list between wrapped paragraphs keeps its lines (each item is a sentence of its own)
+        "Notes\n\n"
+        + "\n".join(f"- point number {n} was discussed at length by the committee today." for n in range(8)),
+    ],
+)
+def test_text_that_is_not_hard_wrapped_is_left_alone(text: str) -> None:
+    from spinlens.ingest.text import unwrap_hard_wrapped
+
+    assert unwrap_hard_wrapped(text) == (text, None)
+
+
+def test_list_items_and_headings_in_wrapped_markdown_keep_their_breaks() -> None:
+    import textwrap
+
+    from spinlens.ingest.text import unwrap_hard_wrapped
+
+    items = "- the first point of the deal, which nobody read\n- the second point of the deal, also unread\n"
+    text = "# Harbour\n\n" + "\n\n".join(textwrap.fill(p, 72) for p in WRAPPED_PARAGRAPHS) + "\n\n" + items
+    unwrapped, width = unwrap_hard_wrapped(text)
+    assert width is not None and width <= 72
+    assert unwrapped.endswith(items)
+    assert unwrapped.startswith("# Harbour\n\n" + WRAPPED_PARAGRAPHS[0] + "\n\n")

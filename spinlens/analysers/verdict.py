@@ -54,7 +54,8 @@ def _sourcing_sentence(analysis: Analysis) -> str | None:
     weak = int(summary.get("anonymous", 0)) + int(summary.get("unattributed", 0))
     media = int(summary.get("media", 0))
     parts = [
-        f"{weak} of {_count_phrase(total, 'attributed claim')} rest on anonymous or unattributed sources"
+        f"{weak} of {_count_phrase(total, 'attributed claim')} {'rests' if weak == 1 else 'rest'} "
+        "on anonymous or unattributed sources"
     ]
     if media:
         parts.append(f"{media} on unnamed media")

@@ -168,8 +168,9 @@ def _vet_host(url: httpx.URL, resolver: Callable[[str, int], list[str]], allow_p
             reason = non_public_reason(address)
             if reason is not None:
                 where = f"{url.host} is" if address == url.host else f"{url.host} resolves to {address},"
+                article = "an" if reason[0] in "aeiou" else "a"
                 raise FetchError(
-                    f"refusing to fetch {shown(url)}: {where} a {reason} address "
+                    f"refusing to fetch {shown(url)}: {where} {article} {reason} address "
                     "(only public internet addresses are allowed)"
                 )
     return addresses

@@ -17,7 +17,14 @@ from spinlens.ingest.files import (
     read_limited,
 )
 from spinlens.ingest.html import HTML_TYPES, declared_charset, extract_main_text, looks_like_html
-from spinlens.ingest.text import build_article, check_text, decode_bytes, normalise_text
+from spinlens.ingest.text import (
+    build_article,
+    check_text,
+    decode_bytes,
+    normalise_text,
+    unwrap_hard_wrapped,
+    unwrap_warning,
+)
 
 if TYPE_CHECKING:
     from spinlens.ingest.fetch import FetchedPage
@@ -140,7 +147,7 @@ def article_from_bytes(
             warnings=decoded.warnings,
         )
 
-    text = normalise_text(decoded.text)
+    text, wrap_width = unwrap_hard_wrapped(normalise_text(decoded.text))
     return build_article(
         text,
         name=name,
@@ -149,7 +156,7 @@ def article_from_bytes(
         url=url,
         path=path,
         meta=info,
-        warnings=decoded.warnings,
+        warnings=[*decoded.warnings, unwrap_warning(wrap_width)] if wrap_width else decoded.warnings,
     )
 
 

@@ -70,6 +70,49 @@ def normalise_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# A line break before one of these starts a new block even in hard-wrapped text.
+_BLOCK_START = re.compile(r"[ \t]*(?:[-*+\u2022][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>)")
+_SENTENCE_END = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")", ":")
+# Hard-wrapping tools cut at 60-100 columns; one-paragraph-per-line text has longer lines.
+MAX_WRAP_WIDTH = 120
+
+
+def unwrap_hard_wrapped(text: str) -> tuple[str, int | None]:
+    """Join the lines of hard-wrapped paragraphs; return the text and the wrap width (None if untouched).
+
+    Paragraphs are lines, so text wrapped at a fixed width (e-mail, Markdown sources, ``fmt``)
+    would split every sentence that crosses a line end, and a quote from the name of who said
+    it. The text counts as hard-wrapped when blank lines separate its paragraphs, no line is
+    longer than ``MAX_WRAP_WIDTH``, and most line breaks inside those paragraphs fall in mid
+    sentence after a line that fills most of the width. Then each such break becomes a space:
+    the text keeps its length, so offsets into it are offsets into the file too. Breaks after a
+    short line (a title, the end of a verse) or before a list item, heading or quotation stay.
+    """
+    lines = text.split("\n")
+    widths = [len(line.rstrip()) for line in lines if line.strip()]
+    if len(widths) < 6 or len(widths) == len(lines) or max(widths) > MAX_WRAP_WIDTH:
+        return text, None
+    width = max(widths)
+    breaks = [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].strip() and lines[i + 1].strip() and not _BLOCK_START.match(lines[i + 1])
+    ]
+    joins = [i for i in breaks if len(lines[i].rstrip()) >= 0.6 * width]
+    mid_sentence = sum(not lines[i].rstrip().endswith(_SENTENCE_END) for i in joins)
+    if len(joins) < 3 or len(joins) < 0.6 * len(breaks) or mid_sentence < 0.5 * len(joins):
+        return text, None
+    joined = set(joins)
+    return "".join(line + (" " if i in joined else "\n") for i, line in enumerate(lines))[:-1], width
+
+
+def unwrap_warning(width: int) -> str:
+    return (
+        f"the text is hard-wrapped (lines of at most {width} characters): "
+        "line breaks inside its paragraphs were read as spaces"
+    )
+
+
 def codec_name(label: str | None) -> str | None:
     """Python's codec for a charset label from a header or ``<meta>``, or None if unknown."""
     if not label:
@@ -338,9 +381,12 @@ def read_text(
     allow_non_english: bool = False,
     name: str = "the text",
 ) -> Article:
-    """An :class:`Article` from a string the caller already has (BOM stripped, newlines normalised)."""
+    """An :class:`Article` from a string the caller already has (BOM stripped, newlines normalised,
+    hard-wrapped paragraphs joined)."""
+    text, wrap_width = unwrap_hard_wrapped(normalise_text(text))
     return build_article(
-        normalise_text(text),
+        text,
+        warnings=[unwrap_warning(wrap_width)] if wrap_width else None,
         name=name,
         allow_non_english=allow_non_english,
         title=title,

@@ -29,9 +29,9 @@ class Service:
     async def analyse(self, request: dict[str, Any], keep: bool) -> Outcome:
         """Analyse text or a URL; the same text with the same models comes from the store."""
         if request.get("text") is not None:
-            from spinlens.ingest.text import normalise_text
+            from spinlens.ingest.text import normalise_text, unwrap_hard_wrapped
 
-            text = normalise_text(request["text"])
+            text, _ = unwrap_hard_wrapped(normalise_text(request["text"]))  # the text read_text analyses
             hit = await run_in_threadpool(self.store.find_cached, text, self.pool.versions)
             if hit is not None:
                 return Outcome(hit.analysis.to_dict(), hit.article_id, True)
