@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from report_samples import bare_analysis, bridge_analysis, find
 
 from spinlens.core.model import Analysis, Article
@@ -135,3 +136,18 @@ def test_article_text_in_tables_cannot_break_them() -> None:
     assert all(len(row) == 4 for row in techniques)
     sources = table_rows(md, "| Speaker |")
     assert all(len(row) == 5 for row in sources)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_sections_the_fast_profile_skips_say_so_rather_than_none_found(fmt: str) -> None:
+    analysis = bare_analysis("A quiet invented sentence.")
+    analysis.analysers = {"techniques": "techniques@2", "genre_frames": "genre_frames@2"}
+    rendered = render(analysis, fmt)
+    assert "not analysed: the fast profile skips them" in rendered
+    assert "No people or organisations found" not in rendered
+    assert "no attributed statements found" not in rendered
+    analysis.analysers["sourcing"] = "sourcing@1"
+    analysis.analysers["entities"] = "entities@1"
+    rendered = render(analysis, fmt)
+    assert "not analysed" not in rendered
+    assert "No people or organisations found" in rendered

@@ -36,6 +36,7 @@ from spinlens.report.summary import (
     family_slug,
     genre_of,
     line_of,
+    no_entities_message,
     sourcing_overview,
     technique_counts,
     title_of,
@@ -365,6 +366,7 @@ def render_html(analysis: Analysis) -> str:
             for i in numbers
         ],
         "sourcing_overview": sourcing_overview(analysis),
+        "no_entities_message": no_entities_message(analysis),
         "sourcing": _sourcing_rows(analysis),
         "entities": entity_rows(analysis, limit=25),
         "analysers": ", ".join(sorted(analysis.analysers.values())),

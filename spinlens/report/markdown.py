@@ -19,6 +19,7 @@ from spinlens.report.summary import (
     excerpt,
     genre_of,
     line_of,
+    no_entities_message,
     roles_text,
     sourcing_overview,
     sourcing_rows,
@@ -155,7 +156,7 @@ def render_markdown(analysis: Analysis) -> str:
         ]
         out += [*_table(["Name", "Type", "Mentions", "Tone", "Roles"], rows), ""]
     else:
-        out += ["No people or organisations found.", ""]
+        out += [escape_markdown(no_entities_message(analysis)), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -136,8 +136,21 @@ def sourcing_rows(analysis: Analysis) -> list[SourcingRow]:
     return rows
 
 
+def analysed(analysis: Analysis, analyser: str) -> bool:
+    """Whether ``analyser`` ran; an analysis that does not record its analysers counts as complete."""
+    return not analysis.analysers or analyser in analysis.analysers
+
+
+def _skipped(what: str) -> str:
+    # The fast profile leaves out the analysers that need the parse: saying "none found"
+    # there would tell a reader the article cites nobody.
+    return f"{what} not analysed: the fast profile skips them (the default profile finds them)"
+
+
 def sourcing_overview(analysis: Analysis) -> str:
     """A one-line count of attributions by class, from the summary if present, else from findings."""
+    if not analysed(analysis, "sourcing"):
+        return _skipped("quotes and reported speech")
     summary = analysis.summaries.get("sourcing") or {}
     by_class = summary.get("by_class") if isinstance(summary, dict) else None
     if not isinstance(by_class, dict):
@@ -148,6 +161,12 @@ def sourcing_overview(analysis: Analysis) -> str:
     parts = [f"{by_class[c]} {SOURCE_CLASS_NAMES.get(c, c)}" for c in SOURCE_CLASS_NAMES if by_class.get(c)]
     parts += [f"{n} {c}" for c, n in by_class.items() if c not in SOURCE_CLASS_NAMES and n]
     return f"{total} attributed statement{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+def no_entities_message(analysis: Analysis) -> str:
+    if not analysed(analysis, "entities"):
+        return _skipped("People and organisations") + "."
+    return "No people or organisations found."
 
 
 def top_entities(analysis: Analysis, limit: int = 10) -> list[Entity]:

@@ -31,6 +31,7 @@ from spinlens.report.summary import (
     family_of,
     genre_of,
     line_of,
+    no_entities_message,
     roles_text,
     sourcing_overview,
     sourcing_rows,
@@ -196,7 +197,7 @@ def _sourcing_table(analysis: Analysis) -> RenderableType:
 def _entities_table(analysis: Analysis) -> RenderableType:
     entities = top_entities(analysis)
     if not entities:
-        return Text("No people or organisations found.")
+        return Text(no_entities_message(analysis))
     table = Table(title="Top entities", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("Name", ratio=3, overflow="fold")
     table.add_column("Type", min_width=12, overflow="fold")
