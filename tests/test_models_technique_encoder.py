@@ -19,6 +19,7 @@ from spinlens.models.technique_encoder import (
     load_technique_encoder,
     paragraph_chunks,
     tokenizer,
+    whole_words,
 )
 from spinlens.nlp.segment import paragraphs
 
@@ -66,6 +67,28 @@ def test_predictions_have_exact_offsets_and_known_labels(encoder: TechniqueEncod
         assert span.technique in TECHNIQUES
         assert 0.0 <= span.score <= 1.0 and 0.0 <= span.span_score <= 1.0
         assert all(w in CHARGED[span.start : span.end] for w in span.evidence)
+
+
+def test_spans_begin_and_end_on_word_boundaries(encoder: TechniqueEncoder) -> None:
+    # The line break makes the encoder start a span inside "incompetent" (at "##omp").
+    text = (
+        "Officials Under Fire\n\nSources say the reckless\nand incompetent officials ignored it for weeks.\n"
+    )
+    spans = encoder.predict_techniques(text).spans
+    assert spans
+    for span in spans:
+        assert span.start == 0 or not (text[span.start - 1].isalnum() and text[span.start].isalnum())
+        assert span.end == len(text) or not (text[span.end].isalnum() and text[span.end - 1].isalnum())
+
+
+def test_whole_words_widens_only_into_letters_and_digits() -> None:
+    text = "An incompetent, self-serving plan."
+    assert whole_words(text, 5, 10) == (3, 14)  # "compe" -> "incompetent"
+    assert whole_words(text, 3, 14) == (3, 14)
+    assert whole_words(text, 14, 16) == (14, 16)  # ", " is not widened
+    assert whole_words(text, 16, 20) == (16, 20)  # "self" stops at the hyphen
+    assert whole_words(text, 29, 33) == (29, 33)  # "plan" at the end of a sentence
+    assert whole_words(text, 0, len(text)) == (0, len(text))
 
 
 def test_charged_wording_is_marked_and_the_plain_sentence_is_not(encoder: TechniqueEncoder) -> None:

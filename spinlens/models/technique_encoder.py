@@ -191,6 +191,16 @@ def paragraph_probabilities(encoded: EncodedArticle, n_paragraphs: int, weight: 
     return weight * head + (1.0 - weight) * tokens
 
 
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words: a run of word pieces can begin or end inside a
+    word ("incompetent" is in-com-pet-ent), and a reader shown "ompetent" sees a broken quote."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
 def decode_spans(
     encoded: EncodedArticle, labels: list[str], low: float, high: float
 ) -> list[tuple[int, int, int, np.ndarray, float]]:
@@ -301,7 +311,7 @@ class TechniqueEncoder:
             encoded = mix_linear_tokens(encoded, linear, config.span_linear_share)
         runs = decode_spans(encoded, self.labels, config.span_low, config.span_high)
         offsets = [
-            (encoded.chunks[c].offsets[first][0], encoded.chunks[c].offsets[last][1])
+            whole_words(text, encoded.chunks[c].offsets[first][0], encoded.chunks[c].offsets[last][1])
             for c, first, last, _, _ in runs
         ]
         names = None
