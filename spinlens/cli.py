@@ -589,7 +589,9 @@ def predict_semeval2025(
     if not entities.is_file():
         fail(f"mentions file not found: {entities}")
     _use_every_core()
-    counts = write_semeval2025_predictions(docs_dir, entities, out, load_semeval2025(models))
+    counts = write_semeval2025_predictions(
+        docs_dir, entities, out, load_semeval2025(models), warn=lambda text: say(f"spinlens: warning: {text}")
+    )
     say(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" -> {out}")
 
 

@@ -384,3 +384,27 @@ def test_writer_names_the_bad_mentions_line(trained: Path, tmp_path: Path) -> No
     bad.write_text("EN_UA_9001.txt\tKyiv\t3\t60000\n", encoding="utf-8")
     with pytest.raises(DataError, match="past the end"):
         write_semeval2025_predictions(docs, bad, tmp_path / "out", models)
+
+
+def test_writer_warns_about_mentions_that_do_not_match_their_text(trained: Path, tmp_path: Path) -> None:
+    models = load_models(trained)
+    docs, mentions = _predict_folder(tmp_path)
+    lines = mentions.read_text(encoding="utf-8").splitlines()
+    odd = tmp_path / "odd.txt"
+    # a correct row, the same row again, and one whose offsets point at other words
+    odd.write_text(
+        "\n".join([lines[0], lines[0], "EN_UA_9001.txt\tZelensky\t40\t47"]) + "\n", encoding="utf-8"
+    )
+    warnings: list[str] = []
+    counts = write_semeval2025_predictions(docs, odd, tmp_path / "out", models, warn=warnings.append)
+    assert counts["mentions"] == 3  # still predicted, at the offsets given
+    assert len(warnings) == 2, warnings
+    assert "odd.txt: mention 2 repeats an earlier row" in warnings[0]
+    assert "mention 3 says 'Zelensky' is at 40-47 of EN_UA_9001.txt, where the text is" in warnings[1]
+    warnings.clear()
+    write_semeval2025_predictions(docs, mentions, tmp_path / "out", models, warn=warnings.append)
+    assert warnings == []
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    write_semeval2025_predictions(docs, empty, tmp_path / "out", models, warn=warnings.append)
+    assert warnings == ["empty.txt lists no mentions: subtask-1-annotations.txt will be empty"]

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from spinlens.core.errors import DataError
@@ -25,6 +26,7 @@ from spinlens.nlp.embed import article_embeddings
 
 SUBTASK1_FILE = "subtask-1-annotations.txt"
 SUBTASK2_FILE = "subtask-2-annotations.txt"
+MAX_WARNINGS = 10  # then a count: a whole file of shifted offsets needs one look, not a thousand lines
 
 
 def read_mentions(mentions_file: Path) -> list[tuple[str, str, int, int]]:
@@ -44,10 +46,40 @@ def read_mentions(mentions_file: Path) -> list[tuple[str, str, int, int]]:
     return rows
 
 
+def mention_warnings(
+    mentions: list[tuple[str, str, int, int]], texts: dict[str, str], source: str
+) -> list[str]:
+    """What looks wrong in mentions that can still be predicted: the entity text is not at its
+    offsets (nor a few characters off them), or a row is repeated."""
+    warnings: list[str] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for number, mention in enumerate(mentions, start=1):
+        file_name, entity, start, end = mention
+        if mention in seen:
+            warnings.append(f"{source}: mention {number} repeats an earlier row ({file_name}, {entity!r})")
+        seen.add(mention)
+        if anchor_mention(texts[file_name], entity, start, end) is None:
+            found = texts[file_name][start:end]
+            warnings.append(
+                f"{source}: mention {number} says {entity!r} is at {start}-{end - 1} of {file_name}, "
+                f"where the text is {found!r} (the end offset is inclusive); predicted there anyway"
+            )
+    if not mentions:
+        warnings.append(f"{source} lists no mentions: {SUBTASK1_FILE} will be empty")
+    return warnings
+
+
 def write_semeval2025_predictions(
-    docs_dir: Path, mentions_file: Path, out_dir: Path, models: Semeval2025Models
+    docs_dir: Path,
+    mentions_file: Path,
+    out_dir: Path,
+    models: Semeval2025Models,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Predict narratives for every ``<ID>.txt`` in ``docs_dir`` and roles for every listed mention."""
+    """Predict narratives for every ``<ID>.txt`` in ``docs_dir`` and roles for every listed mention.
+
+    ``warn`` receives what looks wrong but does not stop the predictions (see :func:`mention_warnings`).
+    """
     from spinlens.nlp.spacy_model import load_spacy
 
     docs_dir = Path(docs_dir)
@@ -67,6 +99,13 @@ def write_semeval2025_predictions(
                 f"{Path(mentions_file).name}: mention {number} ({entity!r}) ends at {end - 1}, "
                 f"past the end of {file_name} ({len(text)} characters)"
             )
+
+    if warn is not None:
+        warnings = mention_warnings(mentions, texts, Path(mentions_file).name)
+        for warning in warnings[:MAX_WARNINGS]:
+            warn(warning)
+        if len(warnings) > MAX_WARNINGS:
+            warn(f"... and {len(warnings) - MAX_WARNINGS} more such warnings")
 
     names = list(texts)
     batch = [texts[n] for n in names]
