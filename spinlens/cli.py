@@ -622,7 +622,17 @@ def main() -> None:
     # teardown altogether, see _exit_now; errors and the other commands end here.)
     atexit.register(gc.freeze)
     try:
-        app()
+        # Not standalone: Typer would draw a usage error in a box over several lines.
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # a usage error (bad option value, missing argument)
+        command = getattr(getattr(exc, "ctx", None), "command_path", "spinlens")
+        message = exc.format_message()
+        if message:  # no message: a bare command group, whose help was just printed
+            typer.echo(f"spinlens: error: {message} (see '{command} --help')", err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        typer.echo("spinlens: interrupted", err=True)
+        sys.exit(130)
     except SystemExit as exc:
         if _SKIP_TEARDOWN and (exc.code is None or isinstance(exc.code, int)):
             _exit_now(exc.code or 0)
@@ -640,6 +650,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("spinlens: interrupted", err=True)
         sys.exit(130)
+    code = code if isinstance(code, int) else 0  # a command's own return value is not an exit status
+    if _SKIP_TEARDOWN:
+        _exit_now(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -156,8 +156,10 @@ def test_cli_non_english_is_refused_unless_allowed(tmp_path: Path) -> None:
 
 
 def test_cli_bad_option_values_fail_without_traceback(tmp_path: Path) -> None:
-    result = spinlens("analyze", str(EXAMPLE), "--format", "pdf")
-    assert result.returncode != 0
+    assert_clean_error(spinlens("analyze", str(EXAMPLE), "--format", "pdf"), "--format", "'pdf'", "--help")
+    assert_clean_error(spinlens("analyze", "--example", "--profile", "turbo"), "--profile", "turbo")
+    assert_clean_error(spinlens("predict", "semeval2023"), "missing argument")
+    assert_clean_error(spinlens("bogus"), "no such command")
     result = spinlens("analyze", str(EXAMPLE), "--models", str(tmp_path / "missing"))
     assert_clean_error(result, "models")
 
