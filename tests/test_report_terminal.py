@@ -177,3 +177,12 @@ def test_unknown_format_is_an_error() -> None:
         ValueError, match="unknown report format 'pdf'; choose one of json, html, markdown, text"
     ):
         render(bridge_analysis(), "pdf")
+
+
+def test_a_headline_longer_than_the_panel_ends_with_an_ellipsis() -> None:
+    title = "An invented headline that goes on and on about the harbour deal and everyone involved in it"
+    buffer = io.StringIO()
+    print_analysis(bare_analysis("A quiet invented sentence.", title=title), Console(file=buffer, width=60))
+    first = buffer.getvalue().split("\n")[0]
+    assert len(first) <= 60
+    assert "An invented headline" in first and "…" in first

@@ -78,7 +78,9 @@ def _header(analysis: Analysis) -> Panel:
     grid.add_row("Length", _text(f"{len(article.text):,} characters"))
     for warning in analysis.warnings:
         grid.add_row(Text("Warning", style="bold yellow"), _text(warning, "yellow"))
-    return Panel(grid, title=_text(title_of(analysis), "bold"), title_align="left", box=box.ROUNDED)
+    title = _text(title_of(analysis), "bold")
+    title.overflow = "ellipsis"  # a headline longer than the panel shows that it goes on
+    return Panel(grid, title=title, title_align="left", box=box.ROUNDED)
 
 
 def article_text(analysis: Analysis) -> Text:
