@@ -84,10 +84,10 @@ def test_non_english_is_analysed_with_a_warning_when_allowed(code: str) -> None:
     article = read_text(text, allow_non_english=True)
     assert article.language == code
     assert article.text == text
-    assert article.meta["warnings"] == [
+    assert article.meta["warnings"][0] == (
         f"the text looks like {name} ({code}); spinlens's models are trained on English, "
         "so results are unreliable"
-    ]
+    )
 
 
 def test_short_cyrillic_text_is_still_recognised() -> None:
@@ -99,7 +99,7 @@ def test_short_cyrillic_text_is_still_recognised() -> None:
 def test_short_english_is_not_refused(text: str) -> None:
     article = read_text(text)
     assert article.language in ("en", None)
-    assert "warnings" not in article.meta
+    assert [w.split(" (")[0] for w in article.meta["warnings"]] == ["the text is short"]
 
 
 def test_english_prose_is_english() -> None:

@@ -31,7 +31,7 @@ def test_read_text_returns_exact_normalised_text() -> None:
     assert article.text == ENGLISH.replace(". ", ".\n") + "\n"
     assert article.title == "Ferry"
     assert article.language == "en"
-    assert "warnings" not in article.meta
+    assert all(" is short (" in w for w in article.meta.get("warnings", []))  # no other warning
 
 
 def test_valid_utf8_has_no_warning() -> None:
@@ -192,3 +192,12 @@ def test_list_items_and_headings_in_wrapped_markdown_keep_their_breaks() -> None
     assert width is not None and width <= 72
     assert unwrapped.endswith(items)
     assert unwrapped.startswith("# Harbour\n\n" + WRAPPED_PARAGRAPHS[0] + "\n\n")
+
+
+def test_a_short_text_is_analysed_with_a_warning() -> None:
+    article = read_text("Hello there.")
+    assert article.meta["warnings"] == [
+        "the text is short (2 words): the models were trained on whole news articles, "
+        "so its genre, frames and narratives are little more than guesses"
+    ]
+    assert "warnings" not in read_text(" ".join([ENGLISH] * 2)).meta

@@ -192,6 +192,10 @@ def check_not_binary(text: str, name: str) -> None:
         )
 
 
+# Below this many words a text is too short for the article-level models to mean much.
+SHORT_TEXT_WORDS = 40
+
+
 def check_text(text: str, name: str) -> None:
     """Refuse text that is empty, whitespace only, binary-looking or over the length limit."""
     if not text:
@@ -358,6 +362,12 @@ def build_article(
     guess, language_warnings = check_language(text, name, allow_non_english)
     article_meta: dict[str, Any] = dict(meta or {})
     all_warnings = [*(warnings or []), *language_warnings]
+    words = len(text.split())
+    if words < SHORT_TEXT_WORDS:
+        all_warnings.append(
+            f"{name} is short ({words} word{'s' if words != 1 else ''}): the models were trained on whole "
+            "news articles, so its genre, frames and narratives are little more than guesses"
+        )
     if all_warnings:
         article_meta["warnings"] = [*article_meta.get("warnings", []), *all_warnings]
     return Article(
