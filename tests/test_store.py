@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from spinlens.core.errors import InputError
 from spinlens.core.model import Analysis, Article
-from spinlens.store.repository import LibraryQuery, Store
+from spinlens.store.repository import LibraryQuery, Store, clean_title
 
 VERSIONS = {"sourcing": "sourcing@1", "techniques": "techniques@1"}
 
@@ -134,3 +135,57 @@ def test_store_concurrent_saves_of_one_text_store_it_once(store: Store) -> None:
         t.join()
     assert not errors
     assert store.library(LibraryQuery(per_page=100)).total == 7
+
+
+UNICODE_STORY = "Zoë Müller opens a school\nZoë Müller, the mayor of Köln, opened the ÉCOLE on Monday."
+
+
+@pytest.mark.parametrize("term", ["MÜLLER", "école", "KÖLN", "zoË müller", "ecole"])
+def test_store_search_ignores_case_for_every_unicode_letter(store: Store, term: str) -> None:
+    store.save(make_analysis(UNICODE_STORY), VERSIONS)
+    store.save(make_analysis("Other story\nNothing to see."), VERSIONS)
+    expected = 0 if term == "ecole" else 1  # folding case never drops accents
+    assert store.library(LibraryQuery(q=term)).total == expected
+
+
+def test_clean_title_puts_a_title_on_one_line_without_control_characters() -> None:
+    assert (
+        clean_title("Budget\x00report\x1b[31m red\r\n\tnext\x85line\x7f")
+        == "Budget report [31m red next line"
+    )
+    assert clean_title(" \x00\x1b ") is None
+    assert clean_title(None) is None
+    assert clean_title("Zoë \u202eKöln") == "Zoë \u202eKöln"  # direction controls are left to the pages
+
+
+def test_store_keeps_titles_without_control_characters_on_every_database(store: Store) -> None:
+    analysis = make_analysis("Plain first line\nThe body.")
+    analysis.article.title = "Budget\x00report\x1b[2J cleared"
+    saved = store.save(analysis, VERSIONS)
+    (item,) = store.library(LibraryQuery()).items
+    assert item.article_id == saved.article_id
+    assert item.title == "Budget report [2J cleared"
+    # A title taken from the text's first line is cleaned alike.
+    store.save(make_analysis("Line\x1bwith escape\nThe body of another story."), VERSIONS)
+    assert store.library(LibraryQuery(q="another story")).items[0].title == "Line with escape"
+
+
+@pytest.mark.parametrize("field", ["q", "outlet", "genre", "technique", "narrative"])
+def test_store_filters_with_nul_match_nothing_instead_of_failing(store: Store, field: str) -> None:
+    store.save(make_analysis("Story\nBody.", url="https://news.example/1"), VERSIONS)
+    assert store.library(LibraryQuery(**{field: "a\x00b"})).total == 0
+
+
+def test_store_refuses_text_with_nul_on_every_database(store: Store) -> None:
+    with pytest.raises(InputError, match="NUL"):
+        store.save(make_analysis("Story\nBody with \x00 in it."), VERSIONS)
+    assert store.library(LibraryQuery()).total == 0
+
+
+def test_store_never_hands_out_the_id_of_a_deleted_article_again(store: Store) -> None:
+    first, highest = (store.save(make_analysis(f"Story {i}\nBody {i}."), VERSIONS) for i in range(2))
+    assert store.delete_article(highest.article_id)
+    newer = store.save(make_analysis("Story 2\nBody 2."), VERSIONS)
+    assert newer.article_id > highest.article_id > first.article_id
+    assert newer.analysis_id > highest.analysis_id
+    assert store.has_article(newer.article_id) and not store.has_article(highest.article_id)

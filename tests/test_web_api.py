@@ -188,6 +188,25 @@ def test_analyze_refuses_unanalysable_text_with_a_one_line_reason(
     assert isinstance(detail, str) and message in detail and "\n" not in detail
 
 
+def test_non_english_text_is_refused_with_the_api_field_that_allows_it(client: TestClient) -> None:
+    detail = client.post("/api/analyze", json={"text": GERMAN}).json()["detail"]
+    assert 'Send "allow_non_english": true to analyse it anyway' in detail
+    assert "--allow-non-english" not in detail
+
+
+def test_titles_lose_control_characters_on_every_database(client: TestClient) -> None:
+    text = unique_text("title")
+    response = client.post(
+        "/api/analyze", json={"text": text, "title": "Harbour\x00vote\x1b[31m\nresult", "store": True}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["analysis"]["article"]["title"] == "Harbour vote [31m result"
+    article_id = response.json()["article_id"]
+    (item,) = client.get("/api/articles", params={"q": text.split("item ")[1].strip()}).json()["items"]
+    assert (item["article_id"], item["title"]) == (article_id, "Harbour vote [31m result")
+    assert ">Harbour vote [31m result</a>" in client.get("/library").text
+
+
 def test_non_english_text_is_analysed_when_asked(client: TestClient) -> None:
     text = (
         "Der Stadtrat hat am Dienstag beschlossen, den alten Hafen an einen privaten Investor zu verkaufen. "
@@ -273,6 +292,26 @@ def test_library_rejects_bad_query_parameters(client: TestClient, params: dict[s
     response = client.get("/api/articles", params=params)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
+
+
+@pytest.mark.parametrize("name", ["q", "outlet", "genre", "technique", "narrative"])
+def test_library_refuses_filters_with_nul_on_every_database(client: TestClient, name: str) -> None:
+    response = client.get("/api/articles", params={name: "harbour\x00"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["query", name] and "NUL" in error["msg"]
+    page = client.get("/library", params={name: "\x00"})
+    assert page.status_code == 422 and "text/html" in page.headers["content-type"]
+    assert "<h1>Cannot use those filters</h1>" in page.text and "NUL characters" in page.text
+
+
+def test_library_empty_filters_mean_any_dates_included(client: TestClient) -> None:
+    save(client, seeded("emptyfilters", 1)[0])
+    everything = client.get("/api/articles").json()
+    empty = {name: "" for name in ("q", "outlet", "genre", "technique", "narrative", "date_from", "date_to")}
+    response = client.get("/api/articles", params=empty)
+    assert response.status_code == 200, response.text
+    assert response.json() == everything
 
 
 def test_delete_removes_the_article_and_a_second_delete_is_404(client: TestClient) -> None:

@@ -186,6 +186,19 @@ def test_form_input_errors_are_shown_on_an_error_page(
     assert response.status_code == 422
     assert "text/html" in response.headers["content-type"]
     assert message in response.text
+    assert "<h1>Cannot analyse that</h1>" in response.text
+
+
+def test_non_english_text_is_refused_naming_the_forms_checkbox(client: TestClient) -> None:
+    german = (
+        "Der Stadtrat hat am Dienstag beschlossen, den alten Hafen an einen privaten Investor "
+        "zu verkaufen. Die Opposition nannte den Plan leichtsinnig und kündigte Widerstand an."
+    )
+    response = client.post("/analyse", files=form_files(csrf_token=csrf_token(client), text=german))
+    assert response.status_code == 422
+    assert "Tick “Analyse even if it is not English” to analyse it anyway" in response.text
+    assert "--allow-non-english" not in response.text
+    assert "Analyse even if it is not English" in client.get("/").text  # the checkbox it names
 
 
 # -- article view -------------------------------------------------------------------------------------------
@@ -275,8 +288,19 @@ def test_missing_article_is_an_html_404_for_browsers(client: TestClient) -> None
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
     assert "there is no article 987654 in the library" in response.text
-    assert client.get("/articles/987654.json").status_code == 404
-    assert client.get("/articles/0").status_code == 422
+    assert "<h1>Not found</h1>" in response.text
+    invalid = client.get("/articles/0")
+    assert invalid.status_code == 422 and "<h1>Not a valid article address</h1>" in invalid.text
+
+
+@pytest.mark.parametrize(("path", "status"), [("/articles/987654.json", 404), ("/articles/0.json", 422)])
+def test_json_download_of_a_missing_article_is_a_json_error(
+    client: TestClient, path: str, status: int
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["detail"]
 
 
 def test_delete_form_needs_csrf_then_removes_the_article(client: TestClient) -> None:
@@ -289,6 +313,12 @@ def test_delete_form_needs_csrf_then_removes_the_article(client: TestClient) -> 
     assert done.status_code == 303 and done.headers["location"] == f"/library?deleted={article_id}"
     assert f"Article {article_id} was deleted." in client.get(done.headers["location"]).text
     assert client.get(f"/articles/{article_id}").status_code == 404
+
+
+def test_library_does_not_claim_a_stored_article_was_deleted(client: TestClient, bridge_id: int) -> None:
+    for value in (str(bridge_id), "x", "9" * 40):
+        html = client.get("/library", params={"deleted": value}).text
+        assert "was deleted" not in html
 
 
 # -- library and overview ------------------------------------------------------------------------------------
@@ -342,13 +372,44 @@ def test_library_searches_filters_and_paginates_keeping_the_filters(
     assert '<option value="Repetition"' in first.text  # the technique facet offers what is stored
 
 
+def test_library_page_past_the_end_says_so_and_links_to_the_first(
+    client: TestClient, library_ids: list[int]
+) -> None:
+    html = client.get("/library", params={"q": "Library story", "page": 5}).text
+    assert "23 articles match." in html and titles(html) == []
+    assert "Page 5 is past the end: there are 2 pages." in html
+    assert '<a href="/library?q=Library+story&amp;page=1">Go to page 1</a>' in html
+    assert "Nothing stored yet" not in html
+
+
 def test_library_reports_bad_filters_as_an_error_page(client: TestClient) -> None:
     response = client.get("/library", params={"date_from": "yesterday"})
     assert response.status_code == 422
     assert "text/html" in response.headers["content-type"]
+    assert "<h1>Cannot use those filters</h1>" in response.text
     assert "the &#39;from&#39; date must be a date like 2025-01-31, not &#39;yesterday&#39;" in response.text
     empty = client.get("/library", params={"q": "", "outlet": "", "date_from": "", "date_to": ""})
     assert empty.status_code == 200
+
+
+def test_direction_controls_in_titles_and_list_excerpts_cannot_reorder_them(client: TestClient) -> None:
+    spoof = "Budget report \u202egnp.exe"
+    analysis = bridge_analysis(text=BRIDGE_ARTICLE + "Filed as \u2067attachment\u2069.\n", title=spoof)
+    analysis.verdict = "Report on \u202dfile\u202c."
+    article_id = save(client, analysis)
+    shown = "Budget report \ufffdgnp.exe"
+    library = client.get("/library").text
+    assert f'<a href="/articles/{article_id}">{shown}</a>' in library
+    assert "Report on \ufffdfile\ufffd." in library
+    assert f">{shown}</a>" in client.get("/").text  # the recent list on the analyse page
+    page = client.get(f"/articles/{article_id}").text
+    assert f'<h1 id="article-title">{shown}</h1>' in page
+    for character in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert character not in library
+    # The stored text, and the body's offsets, keep every character.
+    stored = client.get(f"/api/articles/{article_id}").json()["analysis"]
+    assert stored["article"]["text"] == analysis.article.text
+    assert stored["article"]["title"] == spoof
 
 
 def test_overview_tables_show_the_stats_and_load_the_vendored_chart_library(

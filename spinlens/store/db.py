@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from spinlens.core.errors import SpinlensError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Name of the SQL function that casefolds text on SQLite connections (see _sqlite_casefold).
+CASEFOLD_FUNCTION = "spinlens_casefold"
 
 
 def default_database_url() -> str:
@@ -37,6 +39,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's own lower() and LIKE fold ASCII letters only; searches compare Python-casefolded text.
+    dbapi_connection.create_function(CASEFOLD_FUNCTION, 1, _sqlite_casefold, deterministic=True)
+
+
+def _sqlite_casefold(value: object) -> str | None:
+    return value.casefold() if isinstance(value, str) else None
 
 
 def open_engine(url: str | None = None) -> Engine:
@@ -61,17 +69,39 @@ def open_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default; tests build older stores with others)."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy.exc import OperationalError
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            if sqlite:
+                # SQLite migrations change a table by copying it and dropping the old copy; with foreign keys
+                # on, that drop would cascade to every row referring to it. The pragma only takes effect
+                # outside a transaction, so it is set before the migration's transaction begins.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
     except OperationalError as exc:
         raise SpinlensError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from exc
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Refuse (and so roll back) a migration that left a row pointing at a row that is not there."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise SpinlensError(f"migrating the database would break {len(broken)} references between tables")

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, Select, String, delete, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, String, delete, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from spinlens.core.errors import InputError
 from spinlens.core.model import Analysis
+from spinlens.store.db import CASEFOLD_FUNCTION
 from spinlens.store.schema import AnalysisRow, ArticleRow, FindingRow, LabelRow
 
 MAX_PER_PAGE = 100
+MAX_TITLE_CHARS = 200
+
+# C0 and C1 controls and DEL. A title is one line shown in lists: a NUL cannot even be stored on
+# PostgreSQL, and ESC or a line break would reach terminals and pages as they are.
+_TITLE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
 def content_hash(text: str) -> str:
@@ -85,8 +93,31 @@ class LibraryPage:
         self.pages = max(1, -(-self.total // self.per_page))
 
 
+def clean_title(title: str | None) -> str | None:
+    """A title on one line without control characters (each run becomes a space), or None if nothing is left.
+
+    The web app cleans titles this way before analysing, and the store again before keeping one, so
+    SQLite and PostgreSQL store and show the same title.
+    """
+    if title is None:
+        return None
+    return " ".join(_TITLE_CONTROLS.sub(" ", title).split()) or None
+
+
 def _title_of(analysis: Analysis) -> str:
-    return analysis.article.heading()[:200]
+    return (clean_title(analysis.article.heading()) or "")[:MAX_TITLE_CHARS]
+
+
+def _text_filters(query: LibraryQuery) -> dict[str, str]:
+    """The text filters of ``query`` that are set, by name."""
+    named = {
+        "q": query.q,
+        "outlet": query.outlet,
+        "genre": query.genre,
+        "technique": query.technique,
+        "narrative": query.narrative,
+    }
+    return {name: value for name, value in named.items() if value}
 
 
 class Store:
@@ -125,6 +156,9 @@ class Store:
 
     def save(self, analysis: Analysis, versions: dict[str, str]) -> StoredAnalysis:
         """Store an analysis; the same text analysed by the same models is stored once."""
+        if "\x00" in analysis.article.text:
+            # Reading an article refuses NUL already; PostgreSQL could not store it, so neither may SQLite.
+            raise InputError("the article text contains NUL characters, which cannot be stored")
         for attempt in range(3):
             try:
                 return self._save_once(analysis, versions)
@@ -206,6 +240,10 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------------
 
+    def has_article(self, article_id: int) -> bool:
+        with self._session() as session:
+            return session.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id)) is not None
+
     def get_article(self, article_id: int) -> StoredAnalysis | None:
         """The newest analysis of an article."""
         with self._session() as session:
@@ -231,10 +269,18 @@ class Store:
             .join(newest, newest.c.article_id == ArticleRow.id)
             .join(AnalysisRow, AnalysisRow.id == newest.c.analysis_id)
         )
+        if any("\x00" in value for value in _text_filters(query).values()):
+            # Nothing stored contains NUL (texts with it are refused, titles are cleaned), and PostgreSQL
+            # would refuse the parameter with an error instead of finding nothing.
+            return stmt.where(false())
         if query.q:
-            pattern = f"%{_escape_like(query.q.strip())}%"
+            term = query.q.strip()
+            sqlite = self.engine.dialect.name == "sqlite"
             stmt = stmt.where(
-                or_(ArticleRow.title.ilike(pattern, escape="\\"), ArticleRow.text.ilike(pattern, escape="\\"))
+                or_(
+                    _contains_any_case(ArticleRow.title, term, sqlite),
+                    _contains_any_case(ArticleRow.text, term, sqlite),
+                )
             )
         if query.outlet:
             stmt = stmt.where(ArticleRow.outlet == query.outlet)
@@ -412,6 +458,20 @@ def _article_day() -> Any:
         func.substr(ArticleRow.published, 1, 10),
         func.substr(func.cast(ArticleRow.created_at, String()), 1, 10),
     )
+
+
+def _contains_any_case(column: Any, term: str, sqlite: bool) -> ColumnElement[bool]:
+    """``column`` contains ``term``, ignoring case for every Unicode letter on SQLite and PostgreSQL alike.
+
+    SQLite's LIKE folds ASCII letters only ("MÜLLER" would not find "Müller"), so there both sides are
+    compared casefolded, by a Python function registered on each connection (spinlens.store.db).
+    PostgreSQL's ILIKE already folds every letter and stays as it was.
+    """
+    if sqlite:
+        return getattr(func, CASEFOLD_FUNCTION)(column).like(
+            f"%{_escape_like(term.casefold())}%", escape="\\"
+        )
+    return column.ilike(f"%{_escape_like(term)}%", escape="\\")
 
 
 def _escape_like(term: str) -> str:

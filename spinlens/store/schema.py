@@ -16,6 +16,8 @@ class ArticleRow(Base):
     """One article text; the content hash de-duplicates re-submissions of the same text."""
 
     __tablename__ = "articles"
+    # Ids appear in links and citations: SQLite must never hand a deleted article's id out again.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -37,7 +39,10 @@ class AnalysisRow(Base):
     """One run of the pipeline over an article, keyed by the versions of every analyser and model."""
 
     __tablename__ = "analyses"
-    __table_args__ = (UniqueConstraint("article_id", "models_key", name="uq_analysis_article_models"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "models_key", name="uq_analysis_article_models"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from spinlens.core.settings import MAX_TEXT_CHARS
 from spinlens.store.repository import MAX_PER_PAGE, LibraryQuery
@@ -32,6 +33,29 @@ def require_write_access(request: Request) -> None:
 
 
 ServiceDep = Annotated[Service, Depends(service)]
+
+NON_ENGLISH_ADVICE = 'Send "allow_non_english": true to analyse it anyway'
+
+
+def refuse_nul(value: str | None) -> str | None:
+    """Filter values with NUL cannot match anything stored, and PostgreSQL cannot even compare them."""
+    if value is not None and "\x00" in value:
+        raise PydanticCustomError("nul_character", "must not contain NUL characters (\\u0000)")
+    return value
+
+
+def empty_is_any(value: object) -> object:
+    """An empty filter means "any", for dates as for every other filter (forms send empty fields)."""
+    return None if value == "" else value
+
+
+# The library's text filters, shared with the library page.
+SearchFilter = Annotated[str | None, Query(max_length=200), AfterValidator(refuse_nul)]
+OutletFilter = Annotated[str | None, Query(max_length=255), AfterValidator(refuse_nul)]
+GenreFilter = Annotated[str | None, Query(max_length=32), AfterValidator(refuse_nul)]
+TechniqueFilter = Annotated[str | None, Query(max_length=64), AfterValidator(refuse_nul)]
+NarrativeFilter = Annotated[str | None, Query(max_length=255), AfterValidator(refuse_nul)]
+DateFilter = Annotated[date | None, BeforeValidator(empty_is_any)]
 
 
 class AnalyzeRequest(BaseModel):
@@ -96,18 +120,18 @@ class Health(BaseModel):
 @router.post("/analyze", response_model=AnalyzeResponse, dependencies=[Depends(require_write_access)])
 async def analyze(body: AnalyzeRequest, svc: ServiceDep) -> AnalyzeResponse:
     request = body.model_dump(exclude={"store"})
-    outcome = await svc.analyse(request, keep=body.store)
+    outcome = await svc.analyse(request, keep=body.store, non_english_advice=NON_ENGLISH_ADVICE)
     return AnalyzeResponse(article_id=outcome.article_id, cached=outcome.cached, analysis=outcome.analysis)
 
 
 def library_query(
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    outlet: Annotated[str | None, Query(max_length=255)] = None,
-    genre: Annotated[str | None, Query(max_length=32)] = None,
-    technique: Annotated[str | None, Query(max_length=64)] = None,
-    narrative: Annotated[str | None, Query(max_length=255)] = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    q: SearchFilter = None,
+    outlet: OutletFilter = None,
+    genre: GenreFilter = None,
+    technique: TechniqueFilter = None,
+    narrative: NarrativeFilter = None,
+    date_from: DateFilter = None,
+    date_to: DateFilter = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> LibraryQuery:

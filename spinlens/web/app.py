@@ -68,7 +68,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
 def _add_error_handlers(app: FastAPI) -> None:
     def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+        path = request.url.path
+        # A .json address is a download for a program (/articles/ID.json): its errors are JSON too.
+        return (
+            path.startswith("/api/")
+            or path.endswith(".json")
+            or "application/json" in request.headers.get("accept", "")
+        )
 
     async def render_error(
         request: Request, status: int, message: str, headers: Mapping[str, str] | None = None

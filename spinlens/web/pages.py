@@ -11,6 +11,7 @@ style, so the Content-Security-Policy can forbid both.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -46,8 +47,15 @@ from spinlens.report.summary import (
     genre_of,
     sourcing_overview,
 )
-from spinlens.store.repository import MAX_PER_PAGE, LibraryQuery, StoredAnalysis
-from spinlens.web.api import library_query
+from spinlens.store.repository import MAX_PER_PAGE, LibraryQuery, Store, StoredAnalysis
+from spinlens.web.api import (
+    GenreFilter,
+    NarrativeFilter,
+    OutletFilter,
+    SearchFilter,
+    TechniqueFilter,
+    library_query,
+)
 from spinlens.web.security import (
     CSRF_FIELD,
     TOKEN_COOKIE,
@@ -77,6 +85,13 @@ MAX_TITLE_CHARS = 1000
 MAX_LANES = 6
 LANE_STEP_PX = 4
 TOKEN_COOKIE_MAX_AGE = 30 * 24 * 3600
+# The label of the analyse forms' checkbox, named when non-English text is refused.
+NON_ENGLISH_ADVICE = "Tick “Analyse even if it is not English” to analyse it anyway"
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): inside a title
+# they reorder what follows, so "Budget report \u202egnp.exe" would read "Budget report exe.png".
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Ids are at most 2**62 (the article routes' limit): longer digit strings are not worth a lookup.
+MAX_ID_DIGITS = 19
 
 
 def _environment() -> Environment:
@@ -88,9 +103,19 @@ def _environment() -> Environment:
     )
 
 
+def list_safe(text: str) -> str:
+    """Text from an article for a title or a list: control characters and direction controls made visible.
+
+    Each becomes one visible character, as in :func:`display_safe`, so a stored title cannot reorder or
+    hide what is shown after it. The article body keeps its characters (its offsets must not move).
+    """
+    return _DIRECTION_CONTROLS.sub("\ufffd", display_safe(text))
+
+
 templates = Jinja2Templates(env=_environment())
 templates.env.filters["humanise"] = humanise
 templates.env.filters["excerpt"] = excerpt
+templates.env.filters["list_safe"] = list_safe
 
 
 # -- helpers shared by every page -----------------------------------------------------------------
@@ -123,10 +148,39 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     return response
 
 
+ERROR_HEADINGS = {
+    401: "Sign-in needed",
+    403: "Refused",
+    404: "Not found",
+    413: "Too large",
+    504: "Took too long",
+}
+
+
+def _error_heading(request: Request, status: int) -> str:
+    if status == 422:
+        # The same status means a refused article, bad library filters or a malformed address.
+        path = request.url.path
+        if request.method == "POST" and path == "/analyse":
+            return "Cannot analyse that"
+        if path == "/library":
+            return "Cannot use those filters"
+        if path.startswith("/articles/"):
+            return "Not a valid article address"
+        return "Cannot do that"
+    return ERROR_HEADINGS.get(status, "Something went wrong")
+
+
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     """The HTML error page (JSON clients get ``{"detail": ...}`` from the app's handlers instead)."""
     next_path = request.url.path if request.method == "GET" else "/"
-    return page(request, "error.html", {"status": status, "message": message, "next": next_path}, status)
+    context = {
+        "status": status,
+        "heading": _error_heading(request, status),
+        "message": message,
+        "next": next_path,
+    }
+    return page(request, "error.html", context, status)
 
 
 def _wants_json(request: Request) -> bool:
@@ -232,7 +286,7 @@ async def analyse_submit(request: Request) -> Response:
     form = await _read_form(request)
     _check_form(request, form)
     job = await _job_from_form(form)
-    outcome = await _service(request).analyse(job, keep=True)
+    outcome = await _service(request).analyse(job, keep=True, non_english_advice=NON_ENGLISH_ADVICE)
     location = f"/articles/{outcome.article_id}"
     if _wants_json(request):
         return JSONResponse(
@@ -243,7 +297,8 @@ async def analyse_submit(request: Request) -> Response:
 
 # -- article view -----------------------------------------------------------------------------------
 
-ArticleId = Annotated[int, PathParam(ge=1, le=2**62)]
+MAX_ARTICLE_ID = 2**62
+ArticleId = Annotated[int, PathParam(ge=1, le=MAX_ARTICLE_ID)]
 
 
 def _stored(request: Request, article_id: int) -> StoredAnalysis:
@@ -320,7 +375,7 @@ def _technique_groups(analysis: Analysis) -> list[dict[str, Any]]:
                 "index": index,
                 "name": humanise(finding.label),
                 "score": finding.score,
-                "quote": excerpt(display_safe(finding.text), 140),
+                "quote": excerpt(list_safe(finding.text), 140),
             }
         )
     return [
@@ -330,22 +385,28 @@ def _technique_groups(analysis: Analysis) -> list[dict[str, Any]]:
     ]
 
 
+def _span_text(span: object) -> str | None:
+    """The text of a span in a finding's details (``{"start", "end", "text"}``), if it has one."""
+    text = span.get("text") if isinstance(span, dict) else None
+    return text if isinstance(text, str) else None
+
+
 def _sourcing(analysis: Analysis) -> list[dict[str, Any]]:
     """Each quote or reported statement with its speaker, cue and source class."""
     rows = []
     for index in highlighted(analysis, ("sourcing",)):
         finding = analysis.findings[index]
         details = finding.details if isinstance(finding.details, dict) else {}
-        speaker, cue = details.get("speaker"), details.get("cue")
+        speaker, cue = _span_text(details.get("speaker")), _span_text(details.get("cue"))
         rows.append(
             {
                 "index": index,
-                "speaker": speaker.get("text") if isinstance(speaker, dict) else None,
-                "cue": cue.get("text") if isinstance(cue, dict) else None,
+                "speaker": list_safe(speaker) if speaker else None,
+                "cue": list_safe(cue) if cue else None,
                 "mode": str(details.get("mode") or "").replace("_", " "),
                 "class_name": SOURCE_CLASS_NAMES.get(finding.label, finding.label),
                 "slug": finding.label.replace("_", "-"),
-                "claim": excerpt(display_safe(finding.text), 240),
+                "claim": excerpt(list_safe(finding.text), 240),
             }
         )
     return rows
@@ -385,9 +446,9 @@ def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
         {
             "article_id": article_id,
             "stored": stored,
-            "title": display_safe(_title(analysis)),
+            "title": list_safe(_title(analysis)),
             "link": _http_url(article.url),
-            "url_text": display_safe(article.url or ""),
+            "url_text": list_safe(article.url or ""),
             "article": article,
             "meta": [
                 *([f"published {article.published}"] if article.published else []),
@@ -461,11 +522,11 @@ def _form_date(value: str | None, name: str) -> date | None:
 def page_library_query(
     date_from: Annotated[str | None, Query(max_length=32)] = None,
     date_to: Annotated[str | None, Query(max_length=32)] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    outlet: Annotated[str | None, Query(max_length=255)] = None,
-    genre: Annotated[str | None, Query(max_length=32)] = None,
-    technique: Annotated[str | None, Query(max_length=64)] = None,
-    narrative: Annotated[str | None, Query(max_length=255)] = None,
+    q: SearchFilter = None,
+    outlet: OutletFilter = None,
+    genre: GenreFilter = None,
+    technique: TechniqueFilter = None,
+    narrative: NarrativeFilter = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> LibraryQuery:
@@ -505,7 +566,6 @@ def library_page(
     def page_link(number: int) -> str:
         return "/library?" + urlencode({**kept, "page": number})
 
-    deleted = request.query_params.get("deleted")
     return page(
         request,
         "library.html",
@@ -516,9 +576,24 @@ def library_page(
             "facets": store.facets(),
             "prev_link": page_link(result.page - 1) if result.page > 1 else None,
             "next_link": page_link(result.page + 1) if result.page < result.pages else None,
-            "deleted": deleted if deleted and deleted.isdigit() else None,
+            "first_link": page_link(1),
+            "deleted": _deleted_id(request, store),
         },
     )
+
+
+def _deleted_id(request: Request, store: Store) -> int | None:
+    """The id in ``?deleted=``, which the delete form redirects with, if that article is indeed gone.
+
+    Anyone can type the parameter; the notice must not claim that an article still stored was deleted.
+    """
+    value = request.query_params.get("deleted", "")
+    if not value.isdecimal() or not value.isascii() or len(value) > MAX_ID_DIGITS:
+        return None
+    article_id = int(value)
+    if not 1 <= article_id <= MAX_ARTICLE_ID or store.has_article(article_id):
+        return None
+    return article_id
 
 
 # -- overview ---------------------------------------------------------------------------------------

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from spinlens.core.errors import InputError
 from spinlens.core.model import Analysis
 from spinlens.store.repository import Store
 from spinlens.web.settings import WebSettings
 from spinlens.web.worker import AnalysisPool
+
+# The ingest layer's advice for non-English text names the command line's flag, which means nothing to
+# API clients or people using the web form; each of those is told its own way to ask instead.
+_CLI_NON_ENGLISH_ADVICE = re.compile(r"[Uu]se --allow-non-english to analyse it anyway")
+
+
+def reworded_for_web(error: InputError, non_english_advice: str) -> InputError:
+    """``error`` with the command-line advice replaced by ``non_english_advice``, of the same type."""
+    message = str(error)
+    reworded = _CLI_NON_ENGLISH_ADVICE.sub(non_english_advice, message)
+    if reworded == message:
+        return error
+    return type(error)(reworded)
 
 
 @dataclass
@@ -26,8 +41,20 @@ class Service:
         self.store = store
         self.pool = pool
 
-    async def analyse(self, request: dict[str, Any], keep: bool) -> Outcome:
-        """Analyse text or a URL; the same text with the same models comes from the store."""
+    async def analyse(self, request: dict[str, Any], keep: bool, non_english_advice: str) -> Outcome:
+        """Analyse text or a URL; the same text with the same models comes from the store.
+
+        ``non_english_advice`` tells the caller how to have non-English text analysed anyway.
+        """
+        try:
+            return await self._analyse(request, keep)
+        except InputError as error:
+            reworded = reworded_for_web(error, non_english_advice)
+            if reworded is error:
+                raise
+            raise reworded from error
+
+    async def _analyse(self, request: dict[str, Any], keep: bool) -> Outcome:
         if request.get("text") is not None:
             from spinlens.ingest.text import normalise_text, unwrap_hard_wrapped
 

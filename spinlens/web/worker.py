@@ -83,6 +83,7 @@ def _analyse(request: dict[str, Any]) -> dict[str, Any]:
 
 def _analyse_now(request: dict[str, Any]) -> dict[str, Any]:
     from spinlens.ingest import article_from_bytes, read_text, read_url
+    from spinlens.store.repository import clean_title
 
     assert _PIPELINE is not None
     allow_non_english = bool(request.get("allow_non_english"))
@@ -106,6 +107,9 @@ def _analyse_now(request: dict[str, Any]) -> dict[str, Any]:
             title=request.get("title"),
             allow_non_english=allow_non_english,
         )
+    # Titles come from the request or the page and are shown on one line in lists: without control
+    # characters (a NUL cannot even be stored on PostgreSQL), cleaned alike on every database.
+    article.title = clean_title(article.title)
     return _PIPELINE(article).to_dict()
 
 
