@@ -3,7 +3,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from spinlens.nlp.spacy_model import EXPECTED_META, load_spacy
+import pytest
+
+from spinlens.nlp.spacy_model import EXPECTED_META, load_spacy, start_sentences_at_line_breaks
 
 
 def test_spacy_model_is_the_pinned_official_small_english_pipeline() -> None:
@@ -72,3 +74,18 @@ print(callable(spacy.cli.download), info.__module__)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:3] == ["[]", "True", "True spacy.cli.info"]
+
+
+def test_line_breaks_start_sentences_on_a_text_of_many_lines() -> None:
+    nlp = load_spacy()
+    lines = [f"Line {k} of the notice" for k in range(300)]
+    doc = start_sentences_at_line_breaks(nlp.make_doc("\n".join(lines) + "\n\nThe end here"))
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert starts == ["Line"] * 300 + ["The"]
+    assert not any(t.is_sent_start for t in doc if t.text not in ("Line", "The"))
+
+
+def test_line_breaks_refuse_a_parsed_doc() -> None:
+    doc = load_spacy()("A parsed line\nand another")
+    with pytest.raises(ValueError, match="E043"):
+        start_sentences_at_line_breaks(doc)

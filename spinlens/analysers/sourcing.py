@@ -18,9 +18,14 @@ out") are resolved to a person named just before, when that is unambiguous.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
 
 from spinlens.analysers.base import Context
 from spinlens.core.errors import InputError
@@ -54,7 +59,7 @@ from spinlens.nlp.lexicons import (
 from spinlens.nlp.names import NameMention, cleaned_mentions, titled_people, with_name_echoes
 from spinlens.nlp.places import GROUP_DEMONYMS, country_of
 from spinlens.nlp.quotes import Quotation, find_quotations
-from spinlens.nlp.units import Units, sentence_units
+from spinlens.nlp.units import Unit, Units, sentence_units
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -73,6 +78,11 @@ _INVERTED_SUBJECT_DEPS = ("dobj", "attr", "nsubj", "npadvmod", "appos", "oprd", 
 MIN_LOOSE_QUOTE_WORDS = 4
 # How many sentence units back a pronoun may look for the person it stands for.
 RESOLUTION_WINDOW = 3
+# A "sentence" of more tokens than this is run-on text without sentence punctuation
+# (the longest in ~680 real articles has 148): the clause around a parenthetical
+# attribution in it is not read, as reading it for every verb costs the square of
+# the length.
+MAX_PARENTHETICAL_UNIT = 300
 
 NAMED = ("named_person", "named_organisation")
 CLASS_WORDS = {
@@ -146,6 +156,180 @@ class SourcingAnalyser:
         ctx.analysis.summaries["sourcing"] = summarise(attributions, text)
 
 
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The token attributes the scans below read, as plain integers read from spaCy once per document."""
+
+    head: list[int]  # index of each token's head
+    pos: list[int]
+    dep: list[int]
+    punct: list[int]  # 1 for punctuation
+    orth: list[int]
+    sentence_starts: list[int]  # first token of each tree: each of spaCy's sentences, in order
+    verb: int  # the ids of the values compared with
+    aux: int
+    subjects: tuple[int, int]
+    colon: int
+
+
+def _columns(doc: Doc) -> _Columns:
+    from spacy.attrs import DEP, HEAD, IS_PUNCT, ORTH, POS, SENT_START
+
+    placed = doc.to_array([HEAD, SENT_START]).astype("int64")
+    heads = placed[:, 0] + np.arange(len(doc))
+    opens = placed[:, 1] == 1
+    if len(doc):
+        opens[0] = True
+    sentence = np.cumsum(opens)
+    starts = np.flatnonzero(opens).tolist()
+    if bool((sentence[heads] != sentence).any()):
+        # An arc across spaCy's own sentence boundaries: walk the document as one tree.
+        starts = [0]
+    head = heads.tolist()
+    table = doc.to_array([POS, DEP, IS_PUNCT, ORTH])
+    pos, dep, punct, orth = (table[:, k].tolist() for k in range(4))
+    strings = doc.vocab.strings
+    return _Columns(
+        head,
+        pos,
+        dep,
+        punct,
+        orth,
+        starts,
+        strings["VERB"],
+        strings["AUX"],
+        (strings["nsubj"], strings["nsubjpass"]),
+        strings[":"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tree:
+    """One sentence's dependency tree walked depth first, so that each token's subtree is one run of the walk.
+
+    ``Token.subtree`` costs the size of the subtree on every call: asked for each
+    reporting verb of one long sentence ("he said he said ..."), it costs the
+    square of the sentence's length. Walked once, a subtree's first and last token
+    and whether it holds a given token are lookups. Lists are indexed by token
+    index minus ``start``.
+    """
+
+    start: int
+    end: int
+    position: list[int]  # where each token comes in the walk
+    size: list[int]  # how many tokens its subtree has: the length of its run
+    first: list[int]  # lowest token index in its subtree
+    last: list[int]  # highest token index in its subtree
+    has_subject: list[bool]  # a verb with a subject of its own (nsubj, nsubjpass)
+
+
+def _tree(doc: Doc, columns: _Columns, start: int, end: int) -> _Tree:
+    n = end - start
+    heads = [h - start for h in columns.head[start:end]]
+    # A token no arc leads to has itself for edges; only heads need asking (Token objects are slow).
+    left = list(range(n))
+    right = list(range(n))
+    for head in set(heads):
+        token = doc[start + head]
+        left[head], right[head] = token.left_edge.i - start, token.right_edge.i - start
+    kids: list[list[int]] = [[] for _ in range(n)]
+    parent = [-1] * n
+    for child, head in enumerate(heads):
+        # Token.children looks for children only between the head's edges; keeping to
+        # the same rule keeps each run exactly what Token.subtree yields.
+        if head != child and left[head] <= child <= right[head]:
+            kids[head].append(child)
+            parent[child] = head
+    position = [0] * n
+    order: list[int] = []
+    for root in range(n):
+        if parent[root] >= 0:
+            continue
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            position[node] = len(order)
+            order.append(node)
+            stack.extend(kids[node])
+    size = [1] * n
+    first = list(range(start, end))
+    last = list(range(start, end))
+    for node in reversed(order):
+        head = parent[node]
+        if head >= 0:
+            size[head] += size[node]
+            first[head] = min(first[head], first[node])
+            last[head] = max(last[head], last[node])
+    verbs = (columns.verb, columns.aux)
+    dep = columns.dep
+    has_subject = [
+        columns.pos[start + i] in verbs and any(dep[start + k] in columns.subjects for k in kids[i])
+        for i in range(n)
+    ]
+    return _Tree(start, end, position, size, first, last, has_subject)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitScan:
+    """For each token of one unit, where scans forward from it to the unit's end stop.
+
+    Lists are indexed by token index minus ``start``, one entry past the unit's
+    end; "none" is the unit's end.
+    """
+
+    start: int
+    low: list[int]  # lowest walk position among the tokens from here to the unit's end
+    high: list[int]  # highest walk position among them
+    next_clause: list[int]  # next verb with a subject of its own
+    next_stop: list[int]  # next colon or reporting verb
+    next_word: list[int]  # next token that is not punctuation
+
+
+def _unit_scan(doc: Doc, columns: _Columns, tree: _Tree, unit: Unit) -> _UnitScan:
+    length = unit.end - unit.start
+    low = [tree.end - tree.start] * (length + 1)
+    high = [-1] * (length + 1)
+    next_clause = [unit.end] * (length + 1)
+    next_stop = [unit.end] * (length + 1)
+    next_word = [unit.end] * (length + 1)
+    reporting = SPEECH_VERBS | COGNITION_VERBS
+    for k in range(length - 1, -1, -1):
+        i = unit.start + k
+        position = tree.position[i - tree.start]
+        low[k] = min(low[k + 1], position)
+        high[k] = max(high[k + 1], position)
+        next_clause[k] = i if tree.has_subject[i - tree.start] else next_clause[k + 1]
+        stop = columns.orth[i] == columns.colon or (
+            columns.pos[i] == columns.verb and doc[i].lemma_.lower() in reporting
+        )
+        next_stop[k] = i if stop else next_stop[k + 1]
+        next_word[k] = next_word[k + 1] if columns.punct[i] else i
+    return _UnitScan(unit.start, low, high, next_clause, next_stop, next_word)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitHeads:
+    """Where the words of one unit hang: for the orphaned subjects of :meth:`_Finder._orphan_subject`."""
+
+    leading_off: list[int]  # words whose head is outside the unit, in order
+    subjects: dict[int, list[int]]  # each head's subjects (nsubj, nsubjpass) in the unit
+
+
+def _unit_heads(columns: _Columns, units: Units, unit_index: int) -> _UnitHeads:
+    unit = units.units[unit_index]
+    leading_off: list[int] = []
+    subjects: dict[int, list[int]] = {}
+    for i in range(unit.start, unit.end):
+        if units.token_unit[i] != unit_index:
+            continue  # whitespace
+        head = columns.head[i]
+        if units.token_unit[head] != unit_index:
+            leading_off.append(i)
+        if columns.dep[i] in columns.subjects:
+            subjects.setdefault(head, []).append(i)
+    return _UnitHeads(leading_off, subjects)
+
+
 class _Finder:
     """One article's worth of attribution finding; holds the per-document indexes."""
 
@@ -174,6 +358,71 @@ class _Finder:
         for q in self.quotes:
             last = q.close if q.close is not None else q.end - 1
             self._quoted[q.open : last + 1] = b"\x01" * (last + 1 - q.open)
+        # Quotations by opening mark, with the furthest character any opened so far reaches:
+        # whether one lies inside another is then a lookup, not a pass over all of them.
+        ordered = sorted(self.quotes, key=lambda q: q.open)
+        self._quote_opens = [q.open for q in ordered]
+        self._quote_reach: list[int] = []
+        for q in ordered:
+            last = q.close if q.close is not None else q.end - 1
+            self._quote_reach.append(max(last, self._quote_reach[-1] if self._quote_reach else last))
+        self._trees: dict[int, _Tree] = {}
+        self._scans: dict[int, _UnitScan] = {}
+        self._heads: dict[int, _UnitHeads] = {}
+
+    @cached_property
+    def _columns(self) -> _Columns:
+        return _columns(self.doc)
+
+    def _tree_of(self, token: int) -> _Tree:
+        """The walked tree of the sentence holding ``token``, walked on first use."""
+        starts = self._columns.sentence_starts
+        k = bisect_right(starts, token) - 1
+        start, end = starts[k], (starts[k + 1] if k + 1 < len(starts) else len(self.doc))
+        tree = self._trees.get(start)
+        if tree is None:
+            tree = self._trees[start] = _tree(self.doc, self._columns, start, end)
+        return tree
+
+    def _scan(self, unit_index: int) -> _UnitScan:
+        scan = self._scans.get(unit_index)
+        if scan is None:
+            unit = self.units.units[unit_index]
+            scan = _unit_scan(self.doc, self._columns, self._tree_of(unit.start), unit)
+            self._scans[unit_index] = scan
+        return scan
+
+    def _unit_heads(self, unit_index: int) -> _UnitHeads:
+        heads = self._heads.get(unit_index)
+        if heads is None:
+            heads = self._heads[unit_index] = _unit_heads(self._columns, self.units, unit_index)
+        return heads
+
+    def _subtree_run(self, root: int, unit_index: int) -> tuple[int, int] | None:
+        """First and last token of ``root``'s subtree inside the unit, None when none is."""
+        unit = self.units.units[unit_index]
+        tree = self._tree_of(root)
+        first, last = tree.first[root - tree.start], tree.last[root - tree.start]
+        if unit.start <= first and last < unit.end:
+            return first, last
+        # A subtree reaching out of the unit (a sentence spaCy ran over a paragraph
+        # break) is rare: read it token by token.
+        ids = [t.i for t in self.doc[root].subtree if unit.start <= t.i < unit.end]
+        return (min(ids), max(ids)) if ids else None
+
+    def _subtree_last(self, root: int) -> int:
+        tree = self._tree_of(root)
+        return tree.last[root - tree.start]
+
+    def _interval(self, root: int) -> tuple[int, int] | None:
+        """``root``'s subtree as its first and last token, when it has no gaps between them."""
+        tree = self._tree_of(root)
+        k = root - tree.start
+        first, last = tree.first[k], tree.last[k]
+        return (first, last) if tree.size[k] == last - first + 1 else None
+
+    def _subtree_runs(self, roots: list[Token], unit_index: int) -> list[tuple[int, int]]:
+        return [run for root in roots if (run := self._subtree_run(root.i, unit_index)) is not None]
 
     # ----------------------------------------------------------------- driver
     def run(self) -> list[Attribution]:
@@ -209,7 +458,7 @@ class _Finder:
         return result
 
     def _relay_citations(self, by_verb: dict[int, Attribution]) -> None:
-        """"X reported, citing officials": the claim's source is the officials, relayed by X."""
+        """ "X reported, citing officials": the claim's source is the officials, relayed by X."""
         for index in list(by_verb):
             verb = self.doc[index]
             if verb.lemma_.lower() not in ("cite", "quote") or verb.tag_ != "VBG" or verb.dep_ != "advcl":
@@ -248,17 +497,28 @@ class _Finder:
     def _extent(self, tokens: list[Token], unit_index: int) -> tuple[int, int] | None:
         """Character span of the given tokens restricted to one unit, punctuation trimmed."""
         unit = self.units.units[unit_index]
-        ids = sorted(t.i for t in tokens if unit.start <= t.i < unit.end)
+        ids = [t.i for t in tokens if unit.start <= t.i < unit.end]
         if not ids:
             return None
-        first, last = ids[0], ids[-1]
+        return self._trimmed_extent(min(ids), max(ids), unit_index)
+
+    def _runs_extent(self, runs: list[tuple[int, int]], unit_index: int) -> tuple[int, int] | None:
+        """:meth:`_extent` of tokens given as runs ``(first, last)`` already inside the unit."""
+        if not runs:
+            return None
+        return self._trimmed_extent(min(r[0] for r in runs), max(r[1] for r in runs), unit_index)
+
+    def _trimmed_extent(self, first: int, last: int, unit_index: int) -> tuple[int, int] | None:
+        unit = self.units.units[unit_index]
         doc = self.doc
         # Trim leading "that"/punctuation and trailing punctuation.
-        while first <= last and ((doc[first].is_punct and doc[first].text not in "\"“(") or
-                                 doc[first].is_space or
-                                 (doc[first].lower_ == "that" and doc[first].dep_ == "mark")):
+        while first <= last and (
+            (doc[first].is_punct and doc[first].text not in '"“(')
+            or doc[first].is_space
+            or (doc[first].lower_ == "that" and doc[first].dep_ == "mark")
+        ):
             first += 1
-        while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in "\"”)")):
+        while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in '"”)')):
             last -= 1
         if first > last:
             return None
@@ -275,8 +535,10 @@ class _Finder:
             elif q.open < start <= q.close < end:
                 start = q.open
         # A stray opening mark left at the very end is noise.
-        while end > start and self.text[end - 1] in "\"“" and not any(
-            q.close is not None and q.close == end - 1 for q in self.quotes
+        while (
+            end > start
+            and self.text[end - 1] in '"“'
+            and not any(q.close is not None and q.close == end - 1 for q in self.quotes)
         ):
             end -= 1
         while end > start and self.text[end - 1] in " ,;:":
@@ -295,8 +557,12 @@ class _Finder:
             # the subject is a study, a report or an (unnamed) researcher;
             # "Russia proved that ..." is the author's claim about Russia.
             subject = self._subject(verb)
-            if subject is None or subject.pos_ != "NOUN" or subject.lemma_.lower() not in (
-                    DOCUMENT_NOUNS | HEARSAY_NOUNS | ANONYMOUS_NOUNS | MEDIA_NOUNS):
+            if (
+                subject is None
+                or subject.pos_ != "NOUN"
+                or subject.lemma_.lower()
+                not in (DOCUMENT_NOUNS | HEARSAY_NOUNS | ANONYMOUS_NOUNS | MEDIA_NOUNS)
+            ):
                 return None
             is_cognition = True
         if not (is_speech or is_cognition or lemma in HEARSAY_PASSIVE_VERBS):
@@ -390,22 +656,24 @@ class _Finder:
         unit = self.units.of(verb.i)
         if unit is None or unit.start >= verb.i:
             return None
-        before = [t for t in self.doc[unit.start : verb.i] if not t.is_space]
-        inside = {t.i for t in before}
+        heads = self._unit_heads(self.units.token_unit[verb.i])
+        if any(i < verb.i for i in heads.subjects.get(verb.i, ())):
+            return None
         # Only a phrase whose parse leads off this line (to a heading) is
         # orphaned; "My decision to reveal" hangs from a verb on the line.
-        roots = [t for t in before if t.head.i not in inside and t.head != verb
-                 and not self._same_unit(t, t.head)]
-        if any(t.head == verb for t in before if t.dep_ in ("nsubj", "nsubjpass")):
-            return None
-        if len(roots) == 1 and roots[0].pos_ in ("NOUN", "PROPN", "PRON"):
-            return roots[0]
+        if bisect_left(heads.leading_off, verb.i) == 1:
+            root = self.doc[heads.leading_off[0]]
+            if root.pos_ in ("NOUN", "PROPN", "PRON"):
+                return root
         return None
 
     def _inverted_subject(self, verb: Token) -> Token | None:
         """'"...," said the minister': the speaker follows the verb and is mis-parsed as an object."""
-        before = self.text[:verb.idx].rstrip(" ,\t")
-        if not before or before[-1] not in "\"”":
+        # Scanned back, not sliced: copying the text before every verb costs the square of its length.
+        end = verb.idx
+        while end > 0 and self.text[end - 1] in " ,\t":
+            end -= 1
+        if end == 0 or self.text[end - 1] not in '"”':
             return None
         for child in verb.children:
             if child.i > verb.i and child.dep_ in _INVERTED_SUBJECT_DEPS:
@@ -416,12 +684,18 @@ class _Finder:
         self, verb: Token, lemma: str, children: list[Token], unit_index: int, *, cognition: bool
     ) -> tuple[int, int, bool] | None:
         """Character span of what the verb reports, and whether it is a clause (not just an object)."""
-        picked: list[Token] = []
+        # What is said is made of whole subtrees and runs of the unit; only their
+        # ends matter, so each is kept as its first and last token.
+        picked: list[Token] = []  # roots of the subtrees said
         unit = self.units.units[unit_index]
-        clausal = [c for c in children if c.dep_ in ("ccomp", "xcomp") and unit.start <= c.i < unit.end
-                   and not any(m.dep_ == "mark" and m.lower_ in ("than", "as") for m in c.children)]
-        for c in clausal:
-            picked.extend(c.subtree)
+        clausal = [
+            c
+            for c in children
+            if c.dep_ in ("ccomp", "xcomp")
+            and unit.start <= c.i < unit.end
+            and not any(m.dep_ == "mark" and m.lower_ in ("than", "as") for m in c.children)
+        ]
+        picked.extend(clausal)
         if not cognition:
             # An object counts as content only when it is a thing said, not a
             # person ("reported him to the police") and not missing.
@@ -436,22 +710,29 @@ class _Finder:
                         continue
                     if (c.dep_ == "punct" and c.text != ":") or (c.dep_ == "prep" and c.lower_ != "as"):
                         continue
-                    picked.extend(c.subtree)
+                    picked.append(c)
             preps = PREPOSITION_CONTENT.get(lemma)
             if preps:
                 for c in children:
                     if c.dep_ == "prep" and c.lower_ in preps and c.i > verb.i:
-                        picked.extend(c.subtree)
+                        picked.append(c)
+        runs = self._subtree_runs(picked, unit_index)
+        # The last token said, in the unit or not.
+        last = max((self._subtree_last(c.i) for c in picked), default=-1)
         colon = self._colon_after(verb, unit_index)
-        after_colon = bool(colon is not None and any(not t.is_punct for t in self.doc[colon + 1 : unit.end]))
+        # Something other than punctuation follows the colon.
+        after_colon = (
+            colon is not None and self._scan(unit_index).next_word[colon + 1 - unit.start] < unit.end
+        )
         if after_colon and not clausal:
             assert colon is not None
-            picked.extend(self.doc[colon + 1 : unit.end])
-        if not picked:
+            runs.append((colon + 1, unit.end - 1))
+            last = max(last, unit.end - 1)
+        if last < 0:
             return None
-        if clausal and max(t.i for t in picked) > verb.i:
-            picked.extend(self._rest_of_clause(verb, max(t.i for t in picked), unit_index))
-        extent = self._extent(picked, unit_index)
+        if clausal and last > verb.i and self._clause_runs_on(verb, last, unit_index):
+            runs.append((last + 1, unit.end - 1))
+        extent = self._runs_extent(runs, unit_index)
         if extent is None:
             return None
         return extent[0], extent[1], bool(clausal) or after_colon
@@ -459,19 +740,29 @@ class _Finder:
     def _parenthetical_content(
         self, verb: Token, speaker_start: int, unit_index: int
     ) -> tuple[int, int, bool] | None:
-        """"As X wrote, CLAUSE", "CLAUSE, X said." and "A, X said, B": the clause around the attribution."""
+        """ "As X wrote, CLAUSE", "CLAUSE, X said." and "A, X said, B": the clause around the attribution."""
         unit = self.units.units[unit_index]
+        if unit.end - unit.start > MAX_PARENTHETICAL_UNIT:
+            return None
         doc = self.doc
         left = [t for t in doc[unit.start : speaker_start] if not t.is_space]
         after = verb.i + 1
         while after < unit.end and (doc[after].dep_ in ("prt", "advmod", "npadvmod") or doc[after].is_space):
             after += 1
         # Skip "in a statement", "on Monday", "to reporters" hanging from the verb.
-        while after < unit.end and doc[after].dep_ in ("prep", "dative", "dobj") and doc[after].head == verb \
-                and doc[after].right_edge.i - after < 5:
+        while (
+            after < unit.end
+            and doc[after].dep_ in ("prep", "dative", "dobj")
+            and doc[after].head == verb
+            and doc[after].right_edge.i - after < 5
+        ):
             after = doc[after].right_edge.i + 1
-        relays = {t.i for c in verb.children if c.dep_ == "advcl" and c.lemma_.lower() in SPEECH_VERBS
-                  for t in c.subtree}
+        relays = {
+            t.i
+            for c in verb.children
+            if c.dep_ == "advcl" and c.lemma_.lower() in SPEECH_VERBS
+            for t in c.subtree
+        }
         right = [t for t in doc[after : unit.end] if not t.is_space and t.i not in relays]
         subject = doc[speaker_start]
         in_as_clause = bool(left) and (left[-1].lower_ == "as" or left[0].lower_ == "as")
@@ -495,28 +786,28 @@ class _Finder:
         # The attributed part must be a clause of its own (or a quotation),
         # not "According to sources," before a verb.
         finite = any(t.pos_ in ("VERB", "AUX") and t.lower_ != ACCORDING_TO[0] for t in tokens)
-        if not finite and not any(t.text in "\"“”" for t in tokens):
+        if not finite and not any(t.text in '"“”' for t in tokens):
             return None
         extent = self._extent(tokens, unit_index)
         return (extent[0], extent[1], True) if extent else None
 
-    def _rest_of_clause(self, verb: Token, last: int, unit_index: int) -> list[Token]:
-        """Tokens after the parsed complement up to the sentence end, when they still belong to the verb.
+    def _clause_runs_on(self, verb: Token, last: int, unit_index: int) -> bool:
+        """Whether the tokens after the verb's parsed complement (ending at ``last``) still belong to it.
 
         The small parser often hangs a trailing "..., but of X" off the main
         verb rather than the complement; a tail that starts no clause of its
         own is still part of what was said.
         """
         unit = self.units.units[unit_index]
-        tail = list(self.doc[last + 1 : unit.end])
-        subtree = {t.i for t in verb.subtree}
-        for token in tail:
-            if token.i not in subtree:
-                return []
-            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
-            if token.pos_ in ("VERB", "AUX") and own_subject:
-                return []
-        return tail
+        if last + 1 >= unit.end:
+            return False
+        scan = self._scan(unit_index)
+        k = last + 1 - unit.start
+        # The whole tail lies in the verb's subtree when its walk positions all fall in the verb's run.
+        tree = self._tree_of(verb.i)
+        run_start = tree.position[verb.i - tree.start]
+        inside = run_start <= scan.low[k] and scan.high[k] < run_start + tree.size[verb.i - tree.start]
+        return inside and scan.next_clause[k] >= unit.end
 
     def _is_separate_clause(self, verb: Token) -> bool:
         return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or (
@@ -526,15 +817,16 @@ class _Finder:
     def _colon_after(self, verb: Token, unit_index: int) -> int | None:
         """Index of a colon that closes the verb's clause ("X said:"), if any."""
         unit = self.units.units[unit_index]
-        for i in range(verb.i + 1, unit.end):
-            token = self.doc[i]
-            if token.text == ":":
-                # Only a colon hanging from this verb or its object counts.
-                if token.head == verb or token.head.head == verb:
-                    return i
-                return None
-            if token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | COGNITION_VERBS:
-                return None
+        if verb.i + 1 >= unit.end:
+            return None
+        # The first colon or reporting verb after the verb ends the search.
+        i = self._scan(unit_index).next_stop[verb.i + 1 - unit.start]
+        if i >= unit.end:
+            return None
+        token = self.doc[i]
+        # Only a colon hanging from this verb or its object counts.
+        if token.text == ":" and (token.head == verb or token.head.head == verb):
+            return i
         return None
 
     def _passive(self, verb: Token, lemma: str, children: list[Token], unit_index: int) -> Attribution | None:
@@ -547,8 +839,18 @@ class _Finder:
             content = self._verb_content(verb, lemma, children, unit_index, cognition=False)
             if speaker is None or content is None:
                 return None
-            return Attribution("reported_speech", verb.idx, self._cue_end(verb), content[0], content[1],
-                               speaker, speaker.confidence, unit_index, verb=verb.i, clausal=content[2])
+            return Attribution(
+                "reported_speech",
+                verb.idx,
+                self._cue_end(verb),
+                content[0],
+                content[1],
+                speaker,
+                speaker.confidence,
+                unit_index,
+                verb=verb.i,
+                clausal=content[2],
+            )
         if lemma not in HEARSAY_PASSIVE_VERBS:
             return None
         subjects = [c for c in children if c.dep_ == "nsubjpass" and self._same_unit(c, verb)]
@@ -557,20 +859,41 @@ class _Finder:
         infinitive = [c for c in children if c.dep_ == "xcomp" and self._same_unit(c, verb)]
         if subject is not None and subject.lower_ == "it" and clausal:
             # "It was reported that ...": no agent at all.
-            clause = self._extent([t for c in clausal for t in c.subtree], unit_index)
+            clause = self._runs_extent(self._subtree_runs(clausal, unit_index), unit_index)
             if clause is None:
                 return None
-            return Attribution("reported_speech", subject.idx, self._cue_end(verb), clause[0], clause[1],
-                               Speaker("unattributed", confidence=0.9), 0.9, unit_index, verb=verb.i)
+            return Attribution(
+                "reported_speech",
+                subject.idx,
+                self._cue_end(verb),
+                clause[0],
+                clause[1],
+                Speaker("unattributed", confidence=0.9),
+                0.9,
+                unit_index,
+                verb=verb.i,
+            )
         if subject is not None and subject.lower_ != "it" and infinitive and lemma != "tell":
             # "X is said to have ...": hearsay about X, with nobody saying it.
-            tokens = [*subject.subtree, verb, *(t for c in infinitive for t in c.subtree)]
-            clause = self._extent(tokens, unit_index)
+            runs = self._subtree_runs([subject, *infinitive], unit_index)
+            unit = self.units.units[unit_index]
+            if unit.start <= verb.i < unit.end:
+                runs.append((verb.i, verb.i))
+            clause = self._runs_extent(runs, unit_index)
             if clause is None:
                 return None
             cue_start = next((c.idx for c in children if c.dep_ == "auxpass"), verb.idx)
-            return Attribution("reported_speech", cue_start, self._cue_end(verb), clause[0], clause[1],
-                               Speaker("unattributed", confidence=0.8), 0.8, unit_index, verb=verb.i)
+            return Attribution(
+                "reported_speech",
+                cue_start,
+                self._cue_end(verb),
+                clause[0],
+                clause[1],
+                Speaker("unattributed", confidence=0.8),
+                0.8,
+                unit_index,
+                verb=verb.i,
+            )
         return None
 
     # ----------------------------------------------------- according to / adverbs
@@ -583,33 +906,61 @@ class _Finder:
         if speaker is None:
             return None
         unit_index = self._unit_index(according)
-        phrase = {t.i for t in according.subtree}
+        unit = self.units.units[unit_index]
         head = according.head
         # "The deal, according to X, is worth ...": the phrase may hang from a
         # noun; the attributed claim is the whole clause around it.
         while head.pos_ not in ("VERB", "AUX") and head.head != head and self._same_unit(head, head.head):
             head = head.head
-        clause = [t for t in head.subtree if t.i not in phrase] if head != according else []
-        if not clause:
-            unit = self.units.units[unit_index]
-            clause = [t for t in self.doc[unit.start : unit.end] if t.i not in phrase]
-        content = self._extent(clause, unit_index)
+        around = self._interval(head.i) if head != according else None
+        cut = self._interval(according.i)
+        if cut is not None and (head == according or (around is not None and _within(around, unit))):
+            # Both subtrees are ranges of tokens: the clause is one less the other.
+            runs = _minus(around, cut) if around is not None else []
+            content = self._runs_extent(runs or _minus((unit.start, unit.end - 1), cut), unit_index)
+        else:
+            phrase = {t.i for t in according.subtree}
+            clause = [t for t in head.subtree if t.i not in phrase] if head != according else []
+            if not clause:
+                clause = [t for t in self.doc[unit.start : unit.end] if t.i not in phrase]
+            content = self._extent(clause, unit_index)
         if content is None:
             return None
         cue_end = to.idx + len(to.text)
-        return Attribution("reported_speech", according.idx, cue_end, content[0], content[1], speaker,
-                           speaker.confidence, unit_index, via="according_to")
+        return Attribution(
+            "reported_speech",
+            according.idx,
+            cue_end,
+            content[0],
+            content[1],
+            speaker,
+            speaker.confidence,
+            unit_index,
+            via="according_to",
+        )
 
     def _hearsay_adverb(self, adverb: Token) -> Attribution | None:
         head = adverb.head
         unit_index = self._unit_index(adverb)
-        tokens = [t for t in head.subtree if t.i != adverb.i]
-        content = self._extent(tokens, unit_index)
+        around = self._interval(head.i)
+        if around is not None and _within(around, self.units.units[unit_index]):
+            content = self._runs_extent(_minus(around, (adverb.i, adverb.i)), unit_index)
+        else:
+            content = self._extent([t for t in head.subtree if t.i != adverb.i], unit_index)
         if content is None:
             return None
         cue_end = adverb.idx + len(adverb.text)
-        return Attribution("reported_speech", adverb.idx, cue_end, content[0], content[1],
-                           Speaker("unattributed", confidence=0.8), 0.8, unit_index, via="adverb")
+        return Attribution(
+            "reported_speech",
+            adverb.idx,
+            cue_end,
+            content[0],
+            content[1],
+            Speaker("unattributed", confidence=0.8),
+            0.8,
+            unit_index,
+            via="adverb",
+        )
 
     # ------------------------------------------------------------ classification
     def _classify(self, head: Token, *, strong: bool, according: bool = False) -> Speaker | None:
@@ -642,8 +993,9 @@ class _Finder:
             if agent is not None:
                 inner = self._classify(agent, strong=True)
                 if inner is not None and inner.klass != "unattributed":
-                    return Speaker(inner.klass, start, end, head.i, inner.confidence * 0.9,
-                                   pending=inner.pending)
+                    return Speaker(
+                        inner.klass, start, end, head.i, inner.confidence * 0.9, pending=inner.pending
+                    )
             return Speaker("unattributed", start, end, head.i, 0.85)
         if lemma in SPOKES_NOUNS or lemma in INSTITUTION_NOUNS:
             body = self._agent_of(head)
@@ -681,8 +1033,10 @@ class _Finder:
 
     def _named(self, head: Token) -> tuple[str, float] | None:
         """Class of a named speaker (person or organisation), or None when the phrase names nobody."""
-        candidates = [head, *(c for c in head.children if c.dep_ in ("appos", "compound", "npadvmod")
-                              and c.pos_ == "PROPN")]
+        candidates = [
+            head,
+            *(c for c in head.children if c.dep_ in ("appos", "compound", "npadvmod") and c.pos_ == "PROPN"),
+        ]
         # "The Northport Chronicle": when the head itself is a named body, a modifier that elsewhere
         # names a person ("Wake up, Northport!" tagged PERSON) does not make the speaker a person.
         head_is_body = head.ent_type_ in ("ORG", "FAC", "GPE") and head.i not in self.person_tokens
@@ -782,8 +1136,9 @@ class _Finder:
         return result
 
     def _outside_other_quotes(self, quote: Quotation) -> bool:
-        return not any(other is not quote and other.open < quote.open and other.covers(quote.open)
-                       for other in self.quotes)
+        """No quotation opened before this one is still open where it opens."""
+        before = bisect_left(self._quote_opens, quote.open)
+        return before == 0 or self._quote_reach[before - 1] < quote.open
 
     def _tokens_in(self, start: int, end: int) -> list[Token]:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -803,8 +1158,11 @@ class _Finder:
         inside_ids = {t.i for t in inside}
         unit_index = self._unit_index(inside[0])
 
-        verb = self._verb_after(quote, by_verb) or self._verb_before(quote, by_verb) \
+        verb = (
+            self._verb_after(quote, by_verb)
+            or self._verb_before(quote, by_verb)
             or self._verb_governing(inside, inside_ids, by_verb)
+        )
         if verb is not None:
             source = by_verb[verb]
             if source.content_start is None or not source.clausal or self._mostly_inside(source, quote):
@@ -813,9 +1171,19 @@ class _Finder:
             original = self._quoted_from(self.doc[verb])
             if original is not None:
                 extra["quoted_from"] = original
-            return Attribution("direct_quote", source.cue_start, source.cue_end, quote.start, quote.end,
-                               _copy_speaker(source.speaker), source.score, unit_index, verb=verb,
-                               via="quote", extra=extra)
+            return Attribution(
+                "direct_quote",
+                source.cue_start,
+                source.cue_end,
+                quote.start,
+                quote.end,
+                _copy_speaker(source.speaker),
+                source.score,
+                unit_index,
+                verb=verb,
+                via="quote",
+                extra=extra,
+            )
         if quote.words >= MIN_LOOSE_QUOTE_WORDS:
             found = self._speech_noun(quote, inside, inside_ids, unit_index)
             if found is not None:
@@ -827,8 +1195,17 @@ class _Finder:
             if line is not None:
                 return self._inherit(line, quote, unit_index, "preceding_line", 0.75)
             if quote.words >= 5:
-                return Attribution("direct_quote", quote.open, quote.open + 1, quote.start, quote.end,
-                                   Speaker("unattributed", confidence=0.45), 0.45, unit_index, via="block")
+                return Attribution(
+                    "direct_quote",
+                    quote.open,
+                    quote.open + 1,
+                    quote.start,
+                    quote.end,
+                    Speaker("unattributed", confidence=0.45),
+                    0.45,
+                    unit_index,
+                    via="block",
+                )
         return None
 
     def _mostly_inside(self, source: Attribution, quote: Quotation) -> bool:
@@ -842,7 +1219,9 @@ class _Finder:
         if quote.close is None:
             return None
         para = self.paragraphs[quote.paragraph]
-        tokens = [t for t in self._tokens_in(quote.close + 1, para.end) if not t.is_space][:10]
+        span = self.doc.char_span(quote.close + 1, para.end, alignment_mode="expand")
+        # The first ten words, not the whole rest of the paragraph.
+        tokens = list(islice((t for t in span if not t.is_space), 10)) if span is not None else []
         tokens = [t for t in tokens if t.idx > quote.close]
         while tokens and tokens[0].is_punct and tokens[0].text in ",;—–-":
             tokens = tokens[1:]
@@ -865,10 +1244,12 @@ class _Finder:
 
     def _verb_before(self, quote: Quotation, by_verb: dict[int, Attribution]) -> int | None:
         """'X said: "..."', 'X said, "..."', 'X said that "..."', or a colon line before a block quote."""
-        before = self.text[: quote.open].rstrip()
-        if not before:
+        end = quote.open
+        while end > 0 and self.text[end - 1].isspace():
+            end -= 1
+        if end == 0:
             return None
-        last_char_index = len(before) - 1
+        last_char_index = end - 1
         tokens = self._tokens_in(max(0, last_char_index - 200), last_char_index + 1)
         tokens = [t for t in tokens if not t.is_space and t.idx <= last_char_index]
         if not tokens:
@@ -893,19 +1274,24 @@ class _Finder:
                 return para.start <= b < para.end + 1
         return False
 
-    def _verb_governing(self, inside: list[Token], inside_ids: set[int],
-                        by_verb: dict[int, Attribution]) -> int | None:
+    def _verb_governing(
+        self, inside: list[Token], inside_ids: set[int], by_verb: dict[int, Attribution]
+    ) -> int | None:
         """The quotation is the verb's own complement: its root hangs directly from the verb."""
         for token in inside:
             head = token.head
-            if head.i not in inside_ids and head != token and head.i in by_verb \
-                    and token.dep_ in ("ccomp", "parataxis", "dobj", "xcomp") \
-                    and self._same_paragraph(head.idx, token.idx):
+            if (
+                head.i not in inside_ids
+                and head != token
+                and head.i in by_verb
+                and token.dep_ in ("ccomp", "parataxis", "dobj", "xcomp")
+                and self._same_paragraph(head.idx, token.idx)
+            ):
                 return head.i
         return None
 
     def _quoted_from(self, verb: Token) -> dict[str, Any] | None:
-        """"X cited a quote from Y": Y is the original speaker X relays."""
+        """ "X cited a quote from Y": Y is the original speaker X relays."""
         for child in verb.children:
             if child.dep_ == "dobj" and child.lemma_.lower() in SPEECH_NOUNS:
                 for prep in child.children:
@@ -916,8 +1302,9 @@ class _Finder:
                             return _span_dict(self.doc, lo, hi)
         return None
 
-    def _speech_noun(self, quote: Quotation, inside: list[Token], inside_ids: set[int],
-                     unit_index: int) -> Attribution | None:
+    def _speech_noun(
+        self, quote: Quotation, inside: list[Token], inside_ids: set[int], unit_index: int
+    ) -> Attribution | None:
         """'media flooded with headlines like "..."': the quotation hangs from a noun of speech."""
         root = next((t for t in inside if t.head.i not in inside_ids or t.head == t), None)
         if root is None:
@@ -937,8 +1324,17 @@ class _Finder:
                 if speaker is None:
                     return None
                 cue_end = node.idx + len(node.text)
-                return Attribution("direct_quote", node.idx, cue_end, quote.start, quote.end,
-                                   speaker, speaker.confidence * 0.75, unit_index, via="speech_noun")
+                return Attribution(
+                    "direct_quote",
+                    node.idx,
+                    cue_end,
+                    quote.start,
+                    quote.end,
+                    speaker,
+                    speaker.confidence * 0.75,
+                    unit_index,
+                    via="speech_noun",
+                )
             if node.head == node:
                 break
             node = node.head
@@ -961,40 +1357,62 @@ class _Finder:
         if not para.text.rstrip().endswith(":"):
             return None
         emitted = [a for a in ordered if para.start <= a.cue_start < para.end and a.content_start is not None]
-        candidates = [a for a in emitted if a.speaker.klass != "unattributed" and a.speaker.start is not None
-                      and not any(b is not a and b.content_start is not None and b.content_end is not None
-                                  and b.content_start <= a.cue_start < b.content_end for b in emitted)]
+        candidates = [
+            a
+            for a in emitted
+            if a.speaker.klass != "unattributed"
+            and a.speaker.start is not None
+            and not any(
+                b is not a
+                and b.content_start is not None
+                and b.content_end is not None
+                and b.content_start <= a.cue_start < b.content_end
+                for b in emitted
+            )
+        ]
         return candidates[-1] if candidates else None
 
-    def _inherit(self, source: Attribution, quote: Quotation, unit_index: int, via: str,
-                 factor: float) -> Attribution:
+    def _inherit(
+        self, source: Attribution, quote: Quotation, unit_index: int, via: str, factor: float
+    ) -> Attribution:
         speaker = _copy_speaker(source.speaker)
         speaker.resolved_from = {
-            "start": source.cue_start, "end": source.cue_end,
-            "text": self.text[source.cue_start : source.cue_end], "via": via,
+            "start": source.cue_start,
+            "end": source.cue_end,
+            "text": self.text[source.cue_start : source.cue_end],
+            "via": via,
         }
-        return Attribution("direct_quote", source.cue_start, source.cue_end, quote.start, quote.end, speaker,
-                           source.score * factor, unit_index, verb=source.verb, via=via,
-                           extra=dict(source.extra))
+        return Attribution(
+            "direct_quote",
+            source.cue_start,
+            source.cue_end,
+            quote.start,
+            quote.end,
+            speaker,
+            source.score * factor,
+            unit_index,
+            verb=source.verb,
+            via=via,
+            extra=dict(source.extra),
+        )
 
     # -------------------------------------------------------------- pronouns
     def _resolve(self, attributions: list[Attribution]) -> None:
         """Give pronoun and bare-title speakers the person (or body) they stand for, when unambiguous."""
-        history: list[Attribution] = []
+        history = _History()
         for attribution in sorted(attributions, key=lambda a: a.cue_start):
             speaker = attribution.speaker
             if speaker.pending is not None and speaker.head is not None:
                 self._resolve_one(attribution, history)
             if speaker.klass != "unattributed" and speaker.start is not None:
-                history.append(attribution)
+                history.add(attribution)
 
-    def _resolve_one(self, attribution: Attribution, history: list[Attribution]) -> None:
+    def _resolve_one(self, attribution: Attribution, history: _History) -> None:
         speaker = attribution.speaker
         assert speaker.head is not None
         pronoun = self.doc[speaker.head]
         kind = speaker.pending
         speaker.pending = None
-        window = [a for a in history if 0 <= attribution.unit - a.unit <= RESOLUTION_WINDOW]
         target: Attribution | None = None
         if kind == "title":
             # "the president said": only a person the article itself calls
@@ -1008,30 +1426,24 @@ class _Finder:
                 attribution.score = min(attribution.score, speaker.confidence)
                 return
         elif kind == "person":
-            people = [a for a in window if a.speaker.klass == "named_person"]
-            if people:
-                target = people[-1]
-            else:
+            target = history.last(attribution.unit, RESOLUTION_WINDOW, ("named_person",))
+            if target is None:
                 person = self._single_person_before(pronoun, attribution.unit)
                 if person is not None:
                     speaker.klass = "named_person"
                     speaker.confidence *= 0.8
-                    speaker.resolved_from = {**_span_dict(self.doc, pronoun.i, pronoun.i + 1),
-                                             "via": "pronoun"}
+                    speaker.resolved_from = {
+                        **_span_dict(self.doc, pronoun.i, pronoun.i + 1),
+                        "via": "pronoun",
+                    }
                     speaker.canonical = person
                     speaker.confidence = min(speaker.confidence, 0.7)
                     attribution.score = speaker.confidence
                     return
         elif kind == "plural":
-            groups = [a for a in window if a.speaker.klass in ("anonymous", "media", "named_organisation")
-                      and attribution.unit - a.unit <= 2]
-            if groups:
-                target = groups[-1]
+            target = history.last(attribution.unit, 2, ("anonymous", "media", "named_organisation"))
         elif kind == "it":
-            bodies = [a for a in window if a.speaker.klass in ("named_organisation", "media")
-                      and attribution.unit - a.unit <= 2]
-            if bodies:
-                target = bodies[-1]
+            target = history.last(attribution.unit, 2, ("named_organisation", "media"))
         if target is None and kind == "person":
             # "he said" always stands for someone the article named; failing a
             # safe antecedent, take the last person named before, with low
@@ -1064,8 +1476,11 @@ class _Finder:
         """The one person named in the few sentences before ``pronoun``, if exactly one is."""
         first_unit = self.units.units[max(0, unit_index - RESOLUTION_WINDOW + 1)]
         lo, hi = first_unit.start_char, pronoun.idx
-        names = {self._full_name(m.text) for m in self.person_mentions
-                 if lo <= m.start < hi and not self._quoted[m.start]}
+        names = {
+            self._full_name(m.text)
+            for m in self.person_mentions
+            if lo <= m.start < hi and not self._quoted[m.start]
+        }
         return names.pop() if len(names) == 1 else None
 
     def _full_name(self, name: str) -> str:
@@ -1087,6 +1502,48 @@ class _Finder:
         return span.text
 
 
+class _History:
+    """The speakers met so far, by unit and class, for pronouns to look back on.
+
+    Each pronoun wants the last speaker of some classes within a few units before
+    it; keeping the last of each class per unit makes that a few lookups instead
+    of a pass over every speaker before (the square of their number).
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._last: dict[tuple[int, str], tuple[int, Attribution]] = {}
+
+    def add(self, attribution: Attribution) -> None:
+        self._count += 1
+        self._last[(attribution.unit, attribution.speaker.klass)] = (self._count, attribution)
+
+    def last(self, unit: int, back: int, klasses: tuple[str, ...]) -> Attribution | None:
+        """The speaker added last of those of ``klasses`` in units ``unit - back`` to ``unit``."""
+        found = [
+            self._last[key]
+            for earlier in range(unit - back, unit + 1)
+            for klass in klasses
+            if (key := (earlier, klass)) in self._last
+        ]
+        return max(found, key=lambda entry: entry[0])[1] if found else None
+
+
+def _within(run: tuple[int, int], unit: Unit) -> bool:
+    return unit.start <= run[0] and run[1] < unit.end
+
+
+def _minus(run: tuple[int, int], cut: tuple[int, int]) -> list[tuple[int, int]]:
+    """The parts of the token range ``run`` outside the range ``cut``."""
+    first, last = run
+    parts = []
+    if first < cut[0]:
+        parts.append((first, min(last, cut[0] - 1)))
+    if last > cut[1]:
+        parts.append((max(first, cut[1] + 1), last))
+    return parts
+
+
 def _full_names(persons: list[NameMention]) -> dict[str, str]:
     """Map each single name ("Putin") to the one full name containing it ("Vladimir Putin"), when unique."""
     full = {m.text for m in persons if " " in m.text}
@@ -1102,8 +1559,16 @@ def _full_names(persons: list[NameMention]) -> dict[str, str]:
 
 def _copy_speaker(speaker: Speaker) -> Speaker:
     resolved = dict(speaker.resolved_from) if speaker.resolved_from else None
-    return Speaker(speaker.klass, speaker.start, speaker.end, speaker.head, speaker.confidence,
-                   speaker.pending, speaker.canonical, resolved)
+    return Speaker(
+        speaker.klass,
+        speaker.start,
+        speaker.end,
+        speaker.head,
+        speaker.confidence,
+        speaker.pending,
+        speaker.canonical,
+        resolved,
+    )
 
 
 def _span_dict(doc: Doc, start: int, end: int) -> dict[str, Any]:
@@ -1122,8 +1587,11 @@ def _add_finding(ctx: Context, text: str, attribution: Attribution) -> None:
     assert attribution.content_start is not None and attribution.content_end is not None
     doc = ctx.doc
     speaker = attribution.speaker
-    speaker_span = _span_dict(doc, speaker.start, speaker.end) if speaker.start is not None and \
-        speaker.end is not None else None
+    speaker_span = (
+        _span_dict(doc, speaker.start, speaker.end)
+        if speaker.start is not None and speaker.end is not None
+        else None
+    )
     cue_text = text[attribution.cue_start : attribution.cue_end]
     cue = {"start": attribution.cue_start, "end": attribution.cue_end, "text": cue_text}
     details: dict[str, Any] = {"mode": attribution.mode, "speaker": speaker_span, "cue": cue}
@@ -1134,8 +1602,13 @@ def _add_finding(ctx: Context, text: str, attribution: Attribution) -> None:
     details.update(attribution.extra)
     score = round(max(0.05, min(1.0, attribution.score)), 3)
     ctx.analysis.add_finding(
-        "sourcing", speaker.klass, attribution.content_start, attribution.content_end,
-        score=score, reason=_reason(attribution, speaker_span, cue_text), analyser=ANALYSER_ID,
+        "sourcing",
+        speaker.klass,
+        attribution.content_start,
+        attribution.content_end,
+        score=score,
+        reason=_reason(attribution, speaker_span, cue_text),
+        analyser=ANALYSER_ID,
         details=details,
     )
 

@@ -34,8 +34,26 @@ LABEL_TYPES: dict[str, str] = {
 # Place names that are just as often given names or surnames: spaCy's PERSON
 # tag is trusted for these.
 AMBIGUOUS_PLACE_NAMES: frozenset[str] = frozenset(
-    {"georgia", "jordan", "chad", "washington", "sofia", "lima", "victoria", "santiago", "israel",
-     "paris", "florence", "austin", "chelsea", "india", "kenya", "niger", "adelaide", "regina"}
+    {
+        "georgia",
+        "jordan",
+        "chad",
+        "washington",
+        "sofia",
+        "lima",
+        "victoria",
+        "santiago",
+        "israel",
+        "paris",
+        "florence",
+        "austin",
+        "chelsea",
+        "india",
+        "kenya",
+        "niger",
+        "adelaide",
+        "regina",
+    }
 )
 
 _POSSESSIVE_TAILS = ("'s", "’s", "'", "’")
@@ -78,8 +96,11 @@ def strip_name(text: str, start: int) -> tuple[str, int]:
             start += 1
             continue
         first, _, rest = text.partition(" ")
-        if rest and (first.lower() in {"the", "a", "an"} or first.lower().rstrip(".") in PERSON_TITLES
-                     or first.lower() in PERSON_TITLES):
+        if rest and (
+            first.lower() in {"the", "a", "an"}
+            or first.lower().rstrip(".") in PERSON_TITLES
+            or first.lower() in PERSON_TITLES
+        ):
             cut = len(first) + 1
             while cut < len(text) and text[cut] == " ":
                 cut += 1
@@ -235,6 +256,12 @@ def with_name_echoes(doc: Doc, mentions: list[NameMention]) -> list[NameMention]
 
     covered = {m.start: m for m in mentions}
     kept = list(mentions)
+    # The first mention (in list order) covering each character: looking it up per match
+    # instead of scanning every mention costs the mentions' length, not matches x mentions.
+    first_cover: dict[int, NameMention] = {}
+    for mention in kept:
+        for index in range(mention.start, mention.end):
+            first_cover.setdefault(index, mention)
     replaced: set[int] = set()
     text = doc.text
     # A regular expression finds the few candidate places; walking every
@@ -247,7 +274,7 @@ def with_name_echoes(doc: Doc, mentions: list[NameMention]) -> list[NameMention]
         if span is None or len(span) != 1 or span[0].pos_ != "PROPN":
             continue
         start = match.start()
-        existing = next((m for m in kept if m.start <= start < m.end), None)
+        existing = first_cover.get(start)
         if existing is not None:
             exact = existing.start == start and existing.end == match.end()
             if existing.type == "person" or not exact:

