@@ -17,14 +17,7 @@ from spinlens.ingest.files import (
     read_limited,
 )
 from spinlens.ingest.html import HTML_TYPES, declared_charset, extract_main_text, looks_like_html
-from spinlens.ingest.text import (
-    build_article,
-    check_text,
-    decode_bytes,
-    normalise_text,
-    unwrap_hard_wrapped,
-    unwrap_warning,
-)
+from spinlens.ingest.text import build_article, check_text, decode_bytes, normalise_text, plain_text
 
 if TYPE_CHECKING:
     from spinlens.ingest.fetch import FetchedPage
@@ -147,7 +140,7 @@ def article_from_bytes(
             warnings=decoded.warnings,
         )
 
-    text, wrap_width = unwrap_hard_wrapped(normalise_text(decoded.text))
+    text, warnings = plain_text(decoded.text)
     return build_article(
         text,
         name=name,
@@ -156,7 +149,7 @@ def article_from_bytes(
         url=url,
         path=path,
         meta=info,
-        warnings=[*decoded.warnings, unwrap_warning(wrap_width)] if wrap_width else decoded.warnings,
+        warnings=[*decoded.warnings, *warnings],
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spinlens.core import settings
-from spinlens.core.errors import InputError
+from spinlens.core.errors import InputError, NotEnglishError
 from spinlens.core.model import Article
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -106,11 +106,19 @@ def unwrap_hard_wrapped(text: str) -> tuple[str, int | None]:
     return "".join(line + (" " if i in joined else "\n") for i, line in enumerate(lines))[:-1], width
 
 
-def unwrap_warning(width: int) -> str:
-    return (
+def plain_text(text: str) -> tuple[str, list[str]]:
+    """The text spinlens analyses from a plain-text or Markdown string, and what was done to it.
+
+    :func:`normalise_text`, then :func:`unwrap_hard_wrapped`; the warnings say when lines were joined.
+    (The web app's cache looks up texts by this same result.)
+    """
+    text, width = unwrap_hard_wrapped(normalise_text(text))
+    if width is None:
+        return text, []
+    return text, [
         f"the text is hard-wrapped (lines of at most {width} characters): "
         "line breaks inside its paragraphs were read as spaces"
-    )
+    ]
 
 
 def codec_name(label: str | None) -> str | None:
@@ -335,10 +343,7 @@ def check_language(text: str, name: str, allow_non_english: bool) -> tuple[Langu
         return guess, []
     described = f"{guess.name} ({guess.code})"
     if not allow_non_english:
-        raise InputError(
-            f"{name} looks like {described}; spinlens's models are trained on English. "
-            "Use --allow-non-english to analyse it anyway (results will be unreliable)"
-        )
+        raise NotEnglishError(f"{name} looks like {described}; spinlens's models are trained on English")
     return guess, [
         f"the text looks like {described}; spinlens's models are trained on English, "
         "so results are unreliable"
@@ -393,10 +398,10 @@ def read_text(
 ) -> Article:
     """An :class:`Article` from a string the caller already has (BOM stripped, newlines normalised,
     hard-wrapped paragraphs joined)."""
-    text, wrap_width = unwrap_hard_wrapped(normalise_text(text))
+    text, warnings = plain_text(text)
     return build_article(
         text,
-        warnings=[unwrap_warning(wrap_width)] if wrap_width else None,
+        warnings=warnings,
         name=name,
         allow_non_english=allow_non_english,
         title=title,

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from spinlens.core.errors import InputError
+from spinlens.core.errors import InputError, NotEnglishError
 from spinlens.core.model import Analysis
 from spinlens.store.repository import Store
 from spinlens.web.settings import WebSettings
 from spinlens.web.worker import AnalysisPool
-
-# The ingest layer's advice for non-English text names the command line's flag, which means nothing to
-# API clients or people using the web form; each of those is told its own way to ask instead.
-_CLI_NON_ENGLISH_ADVICE = re.compile(r"[Uu]se --allow-non-english to analyse it anyway")
-
-
-def reworded_for_web(error: InputError, non_english_advice: str) -> InputError:
-    """``error`` with the command-line advice replaced by ``non_english_advice``, of the same type."""
-    message = str(error)
-    reworded = _CLI_NON_ENGLISH_ADVICE.sub(non_english_advice, message)
-    if reworded == message:
-        return error
-    return type(error)(reworded)
 
 
 @dataclass
@@ -48,17 +34,15 @@ class Service:
         """
         try:
             return await self._analyse(request, keep)
-        except InputError as error:
-            reworded = reworded_for_web(error, non_english_advice)
-            if reworded is error:
-                raise
-            raise reworded from error
+        except NotEnglishError as error:
+            # The error's own message names the command line's flag, which means nothing here.
+            raise InputError(error.advising(non_english_advice)) from error
 
     async def _analyse(self, request: dict[str, Any], keep: bool) -> Outcome:
         if request.get("text") is not None:
-            from spinlens.ingest.text import normalise_text, unwrap_hard_wrapped
+            from spinlens.ingest.text import plain_text
 
-            text, _ = unwrap_hard_wrapped(normalise_text(request["text"]))  # the text read_text analyses
+            text, _ = plain_text(request["text"])  # the text read_text analyses
             hit = await run_in_threadpool(self.store.find_cached, text, self.pool.versions)
             if hit is not None:
                 return Outcome(hit.analysis.to_dict(), hit.article_id, True)
