@@ -186,3 +186,14 @@ def test_a_headline_longer_than_the_panel_ends_with_an_ellipsis() -> None:
     first = buffer.getvalue().split("\n")[0]
     assert len(first) <= 60
     assert "An invented headline" in first and "…" in first
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_direction_controls_in_a_title_cannot_reorder_the_report(fmt: str) -> None:
+    # A right-to-left override would show "Budget report \u202egnp.exe" as "Budget report exe.png".
+    analysis = bridge_analysis(title="Budget report \u202egnp.exe")
+    analysis.entities[0].name = "Lena \u2067Ortiz\u2069"
+    shown = render(analysis, fmt)
+    assert "Budget report \ufffdgnp.exe" in shown
+    for character in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert character not in shown

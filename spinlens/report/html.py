@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from spinlens.core.model import SCHEMA_VERSION, Analysis, Finding
 from spinlens.core.settings import humanise
-from spinlens.report.spans import Segment, assign_lanes, display_safe, highlighted, segments
+from spinlens.report.spans import Segment, assign_lanes, display_safe, highlighted, line_safe, segments
 from spinlens.report.summary import (
     FAMILIES,
     FAMILY_COLOURS,
@@ -233,7 +233,7 @@ def _segment_html(segment: Segment, findings: list[Finding], lanes: dict[int, in
             if index == innermost
             else Markup("")
         )
-        title = display_safe(f"{_finding_title(finding)}: {finding.reason}")
+        title = line_safe(f"{_finding_title(finding)}: {finding.reason}")
         opening.append(
             Markup('<span class="{}" data-fid="{}" title="{}"{}{}>').format(css, index, title, anchor, extra)
         )
@@ -285,6 +285,12 @@ def _http_url(url: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _line_safe_strings(value: object) -> object:
+    # Every plain string printed by the template is one line of a title, list or table cell; the article body
+    # and the page's own code arrive as Markup and keep their characters.
+    return line_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("spinlens.report", "templates"),
@@ -292,6 +298,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_line_safe_strings,
     )
 
 

@@ -12,7 +12,7 @@ import re
 
 from spinlens.core.model import Analysis
 from spinlens.core.settings import humanise
-from spinlens.report.spans import display_safe, highlighted
+from spinlens.report.spans import highlighted, line_safe
 from spinlens.report.summary import (
     SOURCE_CLASS_NAMES,
     by_score,
@@ -36,7 +36,7 @@ _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 
 def escape_markdown(text: str) -> str:
     """``text`` as one literal line of Markdown, safe in paragraphs and table cells."""
-    flat = display_safe(" ".join(text.split()))
+    flat = line_safe(" ".join(text.split()))
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _INLINE_SYNTAX.sub(r"\\\1", flat)
     # "1." -> "1\." and "# x" -> "\# x": the text may end up at the start of a line.

@@ -21,6 +21,9 @@ HIGHLIGHTED_KINDS = ("technique", "sourcing")
 # execute some of them (ESC starts escape sequences), so reporters show a
 # visible stand-in, one character for one, keeping offsets intact.
 _UNSAFE_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): inside a title
+# they reorder what follows, so "Budget report \u202egnp.exe" would read "Budget report exe.png".
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_picture(match: re.Match[str]) -> str:
@@ -35,6 +38,16 @@ def _control_picture(match: re.Match[str]) -> str:
 def display_safe(text: str) -> str:
     """``text`` with control characters replaced by visible symbols of the same length."""
     return _UNSAFE_CONTROLS.sub(_control_picture, text)
+
+
+def line_safe(text: str) -> str:
+    """Text from an article for a title, a table cell or a list: :func:`display_safe`, and direction controls
+    made visible too, so that it cannot reorder or hide what is shown after it.
+
+    The article body keeps its direction controls (right-to-left quotes need them); its offsets would survive
+    either way, one character for one.
+    """
+    return _DIRECTION_CONTROLS.sub("\ufffd", display_safe(text))
 
 
 @dataclass(frozen=True, slots=True)

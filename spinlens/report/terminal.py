@@ -20,7 +20,7 @@ from rich.text import Text
 
 from spinlens.core.model import Analysis
 from spinlens.core.settings import humanise
-from spinlens.report.spans import assign_lanes, display_safe, highlighted, segments
+from spinlens.report.spans import assign_lanes, display_safe, highlighted, line_safe, segments
 from spinlens.report.summary import (
     FAMILIES,
     FAMILY_COLOURS,
@@ -46,7 +46,7 @@ SOURCING_STYLE = "underline"
 
 
 def _text(value: object, style: str = "") -> Text:
-    return Text(display_safe(str(value)), style=style)
+    return Text(line_safe(str(value)), style=style)
 
 
 def technique_numbers(analysis: Analysis) -> dict[int, int]:

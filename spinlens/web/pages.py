@@ -11,7 +11,6 @@ style, so the Content-Security-Policy can forbid both.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -33,7 +32,7 @@ from spinlens.core.model import Analysis, Finding
 from spinlens.core.settings import humanise
 from spinlens.report import render
 from spinlens.report.html import article_html, colour_rules, finding_css, finding_facts, rgba
-from spinlens.report.spans import display_safe, highlighted
+from spinlens.report.spans import highlighted, line_safe
 from spinlens.report.summary import (
     FAMILIES,
     FAMILY_COLOURS,
@@ -87,9 +86,6 @@ LANE_STEP_PX = 4
 TOKEN_COOKIE_MAX_AGE = 30 * 24 * 3600
 # The label of the analyse forms' checkbox, named when non-English text is refused.
 NON_ENGLISH_ADVICE = "Tick “Analyse even if it is not English” to analyse it anyway"
-# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): inside a title
-# they reorder what follows, so "Budget report \u202egnp.exe" would read "Budget report exe.png".
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Ids are at most 2**62 (the article routes' limit): longer digit strings are not worth a lookup.
 MAX_ID_DIGITS = 19
 
@@ -103,19 +99,10 @@ def _environment() -> Environment:
     )
 
 
-def list_safe(text: str) -> str:
-    """Text from an article for a title or a list: control characters and direction controls made visible.
-
-    Each becomes one visible character, as in :func:`display_safe`, so a stored title cannot reorder or
-    hide what is shown after it. The article body keeps its characters (its offsets must not move).
-    """
-    return _DIRECTION_CONTROLS.sub("\ufffd", display_safe(text))
-
-
 templates = Jinja2Templates(env=_environment())
 templates.env.filters["humanise"] = humanise
 templates.env.filters["excerpt"] = excerpt
-templates.env.filters["list_safe"] = list_safe
+templates.env.filters["list_safe"] = line_safe
 
 
 # -- helpers shared by every page -----------------------------------------------------------------
@@ -375,7 +362,7 @@ def _technique_groups(analysis: Analysis) -> list[dict[str, Any]]:
                 "index": index,
                 "name": humanise(finding.label),
                 "score": finding.score,
-                "quote": excerpt(list_safe(finding.text), 140),
+                "quote": excerpt(line_safe(finding.text), 140),
             }
         )
     return [
@@ -401,12 +388,12 @@ def _sourcing(analysis: Analysis) -> list[dict[str, Any]]:
         rows.append(
             {
                 "index": index,
-                "speaker": list_safe(speaker) if speaker else None,
-                "cue": list_safe(cue) if cue else None,
+                "speaker": line_safe(speaker) if speaker else None,
+                "cue": line_safe(cue) if cue else None,
                 "mode": str(details.get("mode") or "").replace("_", " "),
                 "class_name": SOURCE_CLASS_NAMES.get(finding.label, finding.label),
                 "slug": finding.label.replace("_", "-"),
-                "claim": excerpt(list_safe(finding.text), 240),
+                "claim": excerpt(line_safe(finding.text), 240),
             }
         )
     return rows
@@ -446,9 +433,9 @@ def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
         {
             "article_id": article_id,
             "stored": stored,
-            "title": list_safe(_title(analysis)),
+            "title": line_safe(_title(analysis)),
             "link": _http_url(article.url),
-            "url_text": list_safe(article.url or ""),
+            "url_text": line_safe(article.url or ""),
             "article": article,
             "meta": [
                 *([f"published {article.published}"] if article.published else []),
