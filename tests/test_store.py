@@ -10,7 +10,7 @@ import pytest
 
 from spinlens.core.errors import InputError
 from spinlens.core.model import Analysis, Article
-from spinlens.store.repository import LibraryQuery, Store, clean_title
+from spinlens.store.repository import LibraryQuery, Store, clean_title, search_terms
 
 VERSIONS = {"sourcing": "sourcing@1", "techniques": "techniques@1"}
 
@@ -146,6 +146,42 @@ def test_store_search_ignores_case_for_every_unicode_letter(store: Store, term: 
     store.save(make_analysis("Other story\nNothing to see."), VERSIONS)
     expected = 0 if term == "ecole" else 1  # folding case never drops accents
     assert store.library(LibraryQuery(q=term)).total == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("council bridge", {"both"}),  # every word, in any order, in the title or the text
+        ("BRIDGE approved", {"both"}),
+        ('"bridge plan"', {"both"}),  # a quoted phrase as written
+        ('"plan bridge"', set()),
+        ("council", {"both", "council"}),
+        ("council ferry", set()),
+        ('bridge "', {"both", "bridge"}),  # an unpaired quotation mark is ignored, not an error
+        ('"  bridge   plan  "', {"both"}),
+    ],
+)
+def test_store_search_wants_every_word_and_every_quoted_phrase(
+    store: Store, query: str, expected: set[str]
+) -> None:
+    ids = {
+        "both": store.save(make_analysis("Council vote\nThe bridge plan was approved on Monday."), VERSIONS),
+        "council": store.save(make_analysis("Council vote\nA budget was approved on Monday."), VERSIONS),
+        "bridge": store.save(
+            make_analysis('Bridge opens\nThe span is 300 metres long, a "bridge".'), VERSIONS
+        ),
+    }
+    found = {item.article_id for item in store.library(LibraryQuery(q=query)).items}
+    assert found == {ids[name].article_id for name in expected}
+
+
+def test_search_terms_read_words_and_quoted_phrases() -> None:
+    assert search_terms('  Putin  "special military operation" Putin ') == [
+        "Putin",
+        "special military operation",
+    ]
+    assert search_terms('"" ') == []
+    assert search_terms('say "no') == ["say", "no"]
 
 
 def test_clean_title_puts_a_title_on_one_line_without_control_characters() -> None:

@@ -274,14 +274,14 @@ class Store:
             # would refuse the parameter with an error instead of finding nothing.
             return stmt.where(false())
         if query.q:
-            term = query.q.strip()
             sqlite = self.engine.dialect.name == "sqlite"
-            stmt = stmt.where(
-                or_(
-                    _contains_any_case(ArticleRow.title, term, sqlite),
-                    _contains_any_case(ArticleRow.text, term, sqlite),
+            for term in search_terms(query.q):
+                stmt = stmt.where(
+                    or_(
+                        _contains_any_case(ArticleRow.title, term, sqlite),
+                        _contains_any_case(ArticleRow.text, term, sqlite),
+                    )
                 )
-            )
         if query.outlet:
             stmt = stmt.where(ArticleRow.outlet == query.outlet)
         if query.genre:
@@ -458,6 +458,23 @@ def _article_day() -> Any:
         func.substr(ArticleRow.published, 1, 10),
         func.substr(func.cast(ArticleRow.created_at, String()), 1, 10),
     )
+
+
+_QUOTED_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def search_terms(q: str) -> list[str]:
+    """What a search box query asks for: every word, and every "quoted phrase" as written, must occur.
+
+    A quotation mark left unpaired is ignored, so no query is an error.
+    """
+    terms: list[str] = []
+    for match in _QUOTED_OR_WORD.finditer(q):
+        phrase, word = match.groups()
+        term = " ".join(phrase.split()) if phrase is not None else word.strip('"')
+        if term and term not in terms:
+            terms.append(term)
+    return terms
 
 
 def _contains_any_case(column: Any, term: str, sqlite: bool) -> ColumnElement[bool]:

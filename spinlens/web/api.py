@@ -50,7 +50,14 @@ def empty_is_any(value: object) -> object:
 
 
 # The library's text filters, shared with the library page.
-SearchFilter = Annotated[str | None, Query(max_length=200), AfterValidator(refuse_nul)]
+SearchFilter = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description='Words that must all be in the title or text, any case; "quoted phrases" as written.',
+    ),
+    AfterValidator(refuse_nul),
+]
 OutletFilter = Annotated[str | None, Query(max_length=255), AfterValidator(refuse_nul)]
 GenreFilter = Annotated[str | None, Query(max_length=32), AfterValidator(refuse_nul)]
 TechniqueFilter = Annotated[str | None, Query(max_length=64), AfterValidator(refuse_nul)]
