@@ -60,6 +60,33 @@ def run_mode(mode: str, paths: list[str], processes: int, profile: str) -> dict[
     }
 
 
+def run_long(paths: list[str], chars: int, profile: str) -> dict[str, float]:
+    """Runs inside the child process: one text of ``chars`` characters (the articles joined), against the
+    same articles analysed one by one, in one process, so that a cost growing faster than the text shows."""
+    from spinlens.core.model import Article
+    from spinlens.pipeline import load_pipeline
+
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
+    pipeline = load_pipeline(profile=profile)
+    sample = texts[:20]
+    started = time.perf_counter()
+    for text in sample:
+        pipeline(Article(text=text))
+    typical_s = time.perf_counter() - started
+    joined = ""
+    while len(joined) < chars:
+        joined += "\n\n".join(texts) + "\n\n"
+    long_text = joined[:chars].rstrip()
+    started = time.perf_counter()
+    pipeline(Article(text=long_text))
+    return {
+        "typical_ms_per_kchar": 1000 * typical_s / (sum(len(t) for t in sample) / 1000),
+        "long_s": time.perf_counter() - started,
+        "long_chars": len(long_text),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
 def in_fresh_process(module: str, function: str, args: list[Any], what: str) -> Any:
     """``function(*args)`` from a script of this folder, run in a new Python process; its JSON result.
 
@@ -116,6 +143,12 @@ def main() -> None:
     parser.add_argument("--min-chars", type=int, default=0, help="skip articles shorter than this")
     parser.add_argument("--max-chars", type=int, default=10**9, help="skip articles longer than this")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts to time (median printed)")
+    parser.add_argument(
+        "--long-chars",
+        type=int,
+        default=0,
+        help="also time one text of this many characters (the articles joined; the input limit is 500000)",
+    )
     args = parser.parse_args()
     if not args.folder.is_dir():
         sys.exit(f"no such folder: {args.folder}")
@@ -144,6 +177,16 @@ def main() -> None:
         f"  cold: 'spinlens analyze FILE --profile {args.profile}' end to end in "
         f"{statistics.median(colds):.2f} s (median of {len(colds)}; {colds[0]:.2f}-{colds[-1]:.2f})"
     )
+    if args.long_chars:
+        long = in_fresh_process("bench_pipeline", "run_long", [paths, args.long_chars, args.profile], "long")
+        per_kchar = 1000 * long["long_s"] / (long["long_chars"] / 1000)
+        typical = long["typical_ms_per_kchar"]
+        print(
+            f"  long: one {long['long_chars']:,}-character text in {long['long_s']:.1f} s, "
+            f"{per_kchar:.0f} ms per 1,000 characters against {typical:.0f} for the first "
+            f"20 articles one by one ({per_kchar / typical:.2f}x); "
+            f"peak RSS {long['peak_rss_mb']:.0f} MB"
+        )
     sizes = shipped_model_mb()
     listed = ", ".join(f"{name} {mb:.1f}" for name, mb in sizes.items())
     print(f"models: {sum(sizes.values()):.1f} MB shipped in spinlens/models ({listed})")

@@ -261,3 +261,25 @@ def test_span_tagger_fitted_without_any_span_never_fires() -> None:
     assert (tagger.token_scores(arts[0]) < 0.01).all()
     marked = [token_targets(a, [(0, len(a.text))]) for a in arts]
     assert (SpanTagger.fit(arts, marked, [None, None], [], C=1.0, seed=1).token_scores(arts[1]) > 0.99).all()
+
+
+def test_a_phrase_occurs_twice_exactly_when_count_says_so() -> None:
+    from spinlens.models.semeval2023 import _occurs_twice
+
+    draw = random.Random(7)
+    for _ in range(2000):
+        text = "".join(draw.choice("ab ") for _ in range(draw.randint(0, 12)))
+        phrase = "".join(draw.choice("ab ") for _ in range(draw.randint(1, 4)))
+        assert _occurs_twice(text, phrase) == (text.count(phrase) >= 2), (text, phrase)
+
+
+def test_span_features_read_the_sentence_lengths_of_the_whole_article() -> None:
+    from spinlens.models.semeval2023 import TokenizedArticle, _span_feature_names
+
+    art = TokenizedArticle.from_text("Title here\n\nThey lie. They lie and lie and lie again, always.")
+    lengths = [sum(1 for t in art.tokens if t.sentence == s) for s in range(art.tokens[-1].sentence + 1)]
+    assert [art.sentence_lengths[s] for s in range(len(lengths))] == lengths
+    first = next(i for i, t in enumerate(art.tokens) if t.text == "They")
+    names = _span_feature_names(art, first, first + 1)  # "They lie": 2 of the 3 tokens of its sentence
+    assert "sentcover=2" in names
+    assert "phrase_rep" in names

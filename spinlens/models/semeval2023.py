@@ -136,6 +136,9 @@ class TokenizedArticle:
     sentence_has_question: set[int]
     sentence_has_exclamation: set[int]
     in_quotes: list[bool]
+    # Span features ask these once per candidate span; computing them per call made long texts quadratic.
+    sentence_lengths: Counter[int] = field(default_factory=Counter)
+    lowered_text: str = ""
 
     @classmethod
     def from_text(cls, text: str, paras: list[Paragraph] | None = None) -> TokenizedArticle:
@@ -169,7 +172,19 @@ class TokenizedArticle:
             elif t.text == '"':
                 inside = not inside
             in_quotes.append(inside)
-        return cls(text, paras, tokens, word_counts, bigram_counts, questions, exclamations, in_quotes)
+        sentence_lengths = Counter(t.sentence for t in tokens)
+        return cls(
+            text,
+            paras,
+            tokens,
+            word_counts,
+            bigram_counts,
+            questions,
+            exclamations,
+            in_quotes,
+            sentence_lengths,
+            text.lower(),
+        )
 
 
 def _shape(word: str) -> str:
@@ -420,7 +435,7 @@ def _span_feature_names(art: TokenizedArticle, first: int, last: int) -> list[st
     if any(art.word_counts[w] >= 3 for w in content):
         f.append("some_rep3")
     phrase = art.text[toks[first].start : toks[last].end].lower()
-    if len(words) >= 2 and art.text.lower().count(phrase) >= 2:
+    if len(words) >= 2 and _occurs_twice(art.lowered_text, phrase):
         f.append("phrase_rep")
     if toks[first].sentence in art.sentence_has_question:
         f.append("sent?")
@@ -436,9 +451,15 @@ def _span_feature_names(art: TokenizedArticle, first: int, last: int) -> list[st
     for cue in find_cues(art.text[start:end], start):
         f.append("cue=" + cue.cue)
     sentence = toks[first].sentence
-    sentence_tokens = sum(1 for t in toks if t.sentence == sentence)
+    sentence_tokens = art.sentence_lengths[sentence]
     f.append(f"sentcover={min(4, int(4 * len(words) / max(sentence_tokens, 1)))}")
     return f
+
+
+def _occurs_twice(text: str, phrase: str) -> bool:
+    """``text.count(phrase) >= 2`` without counting past the second occurrence."""
+    first = text.find(phrase)
+    return first >= 0 and text.find(phrase, first + max(len(phrase), 1)) >= 0
 
 
 @dataclass

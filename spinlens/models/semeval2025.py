@@ -676,7 +676,10 @@ def mention_features(
     casts an entity over several sentences.
     """
     span = mention_span(doc, start, end)
-    name = doc.text[start:end].lower()
+    # Sliced from the span, not doc.text, which spaCy rebuilds from every token on each access; the span can
+    # only miss whitespace at the mention's edges, which the features below ignore.
+    offset = span.start_char
+    name = span.text[max(start - offset, 0) : max(end - offset, 0)].lower()
     own_words = set(re.findall(r"\w+", name))
     sentence = span.sent
     feats = ["ent=" + "_".join(name.split())]
