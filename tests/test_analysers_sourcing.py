@@ -341,3 +341,23 @@ def test_sourcing_named_outlet_stays_an_organisation_when_its_place_name_is_tagg
     analysis = run(make_context, example.read_text(encoding="utf-8"))
     speakers = [(f.label, (f.details.get("speaker") or {}).get("text", "")) for f in analysis.findings]
     assert [label for label, text in speakers if "Chronicle" in text] == ["named_organisation"]
+
+
+def test_full_names_do_not_depend_on_set_order_and_merge_spellings_by_case() -> None:
+    from spinlens.analysers.sourcing import _full_names
+    from spinlens.nlp.names import NameMention
+
+    persons = [
+        NameMention(0, 13, "Boris Johnson", "person", "PERSON"),
+        NameMention(40, 53, "BORIS JOHNSON", "person", "PERSON"),
+        NameMention(80, 87, "Johnson", "person", "PERSON"),
+        NameMention(90, 101, "Anna Müller", "person", "PERSON"),
+        NameMention(120, 134, "Thomas Müller", "person", "PERSON"),
+    ]
+    names = _full_names(persons)
+    # One name written two ways is still one name: "Johnson" is Boris Johnson, as first written.
+    assert names["johnson"] == "Boris Johnson"
+    assert names["boris johnson"] == "Boris Johnson"
+    assert "müller" not in names  # two people share it
+    assert names["anna"] == "Anna Müller"
+    assert _full_names(list(reversed(persons)))["johnson"] == "BORIS JOHNSON"

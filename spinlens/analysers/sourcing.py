@@ -1545,15 +1545,21 @@ def _minus(run: tuple[int, int], cut: tuple[int, int]) -> list[tuple[int, int]]:
 
 
 def _full_names(persons: list[NameMention]) -> dict[str, str]:
-    """Map each single name ("Putin") to the one full name containing it ("Vladimir Putin"), when unique."""
-    full = {m.text for m in persons if " " in m.text}
+    """Map each single name ("Putin") to the one full name containing it ("Vladimir Putin"), when unique.
+
+    Spellings that differ only in case are one name, written as the article first writes it: the result must
+    not depend on the order in which a set happens to hold them.
+    """
+    spelling: dict[str, str] = {}
+    for mention in persons:
+        if " " in mention.text:
+            spelling.setdefault(mention.text.lower(), mention.text)
     by_part: dict[str, set[str]] = {}
-    for name in full:
-        for part in name.split():
-            by_part.setdefault(part.lower(), set()).add(name)
-    result = {part: next(iter(names)) for part, names in by_part.items() if len(names) == 1}
-    for name in full:
-        result[name.lower()] = name
+    for lowered in spelling:
+        for part in lowered.split():
+            by_part.setdefault(part, set()).add(lowered)
+    result = {part: spelling[next(iter(names))] for part, names in by_part.items() if len(names) == 1}
+    result.update(spelling)
     return result
 
 
