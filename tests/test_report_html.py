@@ -291,3 +291,9 @@ def test_control_characters_are_shown_not_emitted() -> None:
     page = render(bare_analysis(text), "html")
     assert "\x1b" not in page and "\x07" not in page
     assert parse(page).article_text == display_safe(text)
+
+
+def test_the_template_environment_is_built_once() -> None:
+    from spinlens.report.html import _environment
+
+    assert _environment() is _environment()  # loading and compiling the template per report would be wasted

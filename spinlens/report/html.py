@@ -284,13 +284,13 @@ def _http_url(url: str | None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
 def _line_safe_strings(value: object) -> object:
     # Every plain string printed by the template is one line of a title, list or table cell; the article body
     # and the page's own code arrive as Markup and keep their characters.
     return line_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
+@lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("spinlens.report", "templates"),
