@@ -6,6 +6,7 @@ so they run in every profile.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING, ClassVar
 
 from spinlens.analysers.base import TECHNIQUE_ENCODING, Context, article_embedding
@@ -70,12 +71,11 @@ def _cue_words(text: str, label: str) -> list[str]:
     return words
 
 
-def _repeated_words(span_text: str, article_text: str) -> list[str]:
-    lowered = article_text.lower()
+def _repeated_words(span_text: str, lowered_article: str) -> list[str]:
     words = []
     for word in dict.fromkeys(w.strip(".,;:!?\"“”'’()").lower() for w in span_text.split()):
-        if len(word) > 3 and lowered.count(word) >= 2:
-            words.append(f"{word}×{lowered.count(word)}")
+        if len(word) > 3 and (count := lowered_article.count(word)) >= 2:
+            words.append(f"{word}×{count}")
     return words
 
 
@@ -116,12 +116,17 @@ class TechniqueAnalyser:
         ctx.scratch["techniques"] = output
         analyser = f"{self.name}@{self.version}"
         line_of = {p.start: p.line for p in ctx.paragraphs}
+        # Looked up, not searched, per span: a long text has thousands of both.
+        starts = [p.start for p in ctx.paragraphs]
+        lowered = text.lower()
         covered: set[tuple[int, str]] = set()
         for span in output.spans:
-            paragraph = next((p for p in ctx.paragraphs if p.start <= span.start < p.end + 1), None)
+            paragraph = ctx.paragraphs[bisect_right(starts, span.start) - 1] if starts else None
+            if paragraph is None or not paragraph.start <= span.start < paragraph.end + 1:
+                paragraph = None
             line = paragraph.line if paragraph else line_of.get(span.start, 0)
             covered.add((line, span.technique))
-            cues = self._span_cues(span, text)
+            cues = self._span_cues(span, text, lowered)
             analysis.add_finding(
                 "technique",
                 span.technique,
@@ -145,10 +150,10 @@ class TechniqueAnalyser:
                     continue
                 self._paragraph_finding(ctx, para, label, analyser)
 
-    def _span_cues(self, span: SpanPrediction, text: str) -> list[str]:
+    def _span_cues(self, span: SpanPrediction, text: str, lowered: str) -> list[str]:
         span_text = text[span.start : span.end]
         if span.technique == "Repetition":
-            cues = _repeated_words(span_text, text)
+            cues = _repeated_words(span_text, lowered)
             if cues:
                 return cues[:3]
         cues = _cue_words(span_text, span.technique)

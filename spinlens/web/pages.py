@@ -102,7 +102,7 @@ def _environment() -> Environment:
 templates = Jinja2Templates(env=_environment())
 templates.env.filters["humanise"] = humanise
 templates.env.filters["excerpt"] = excerpt
-templates.env.filters["list_safe"] = line_safe
+templates.env.filters["line_safe"] = line_safe
 
 
 # -- helpers shared by every page -----------------------------------------------------------------
