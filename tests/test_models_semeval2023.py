@@ -283,3 +283,18 @@ def test_span_features_read_the_sentence_lengths_of_the_whole_article() -> None:
     names = _span_feature_names(art, first, first + 1)  # "They lie": 2 of the 3 tokens of its sentence
     assert "sentcover=2" in names
     assert "phrase_rep" in names
+
+
+def test_scores_by_paragraph_groups_each_paragraphs_tokens_in_order() -> None:
+    from spinlens.models.semeval2023 import TokenizedArticle, scores_by_paragraph
+
+    text = "One two.\n\nThree\n\n\n\nfour five six.\n\nSeven"
+    art = TokenizedArticle.from_text(text)
+    scores = np.arange(len(art.tokens) * 2, dtype=float).reshape(-1, 2)
+    index = np.array([t.paragraph for t in art.tokens])
+    n_paragraphs = len(art.paragraphs) + 1  # one more than there are: it comes back empty
+    grouped = scores_by_paragraph(art, scores, n_paragraphs)
+    assert len(grouped) == n_paragraphs
+    for i, rows in enumerate(grouped):
+        assert np.array_equal(rows, scores[index == i])
+    assert grouped[-1].shape == (0, 2)

@@ -23,6 +23,7 @@ For each entity found by the entities analyser, two questions, in this order:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -115,7 +116,7 @@ class RoleAnalyser:
         sentence_starts: list[int],
         first_line_end: int,
     ) -> float:
-        in_sentences = {int(np.searchsorted(sentence_starts, s, side="right")) for s, _ in spans}
+        in_sentences = {bisect_right(sentence_starts, s) for s, _ in spans}
         return float(
             self.model.salience.probabilities(
                 np.array(

@@ -701,9 +701,8 @@ def cue_vector(
     repeated = 0.0
     if article_word_counts is not None and words:
         # Words that recur elsewhere in the article are what Repetition is made of.
-        repeated = (
-            sum(1 for w in words if article_word_counts[w] - words.count(w) >= 1 and len(w) > 3) / n_words
-        )
+        here = Counter(words)
+        repeated = sum(1 for w in words if article_word_counts[w] - here[w] >= 1 and len(w) > 3) / n_words
     style = [
         float(np.log1p(len(text))),
         float(text.count("?")),

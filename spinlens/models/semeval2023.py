@@ -1120,8 +1120,13 @@ def _informative(term: str) -> bool:
 
 
 def scores_by_paragraph(art: TokenizedArticle, scores: np.ndarray, n_paragraphs: int) -> list[np.ndarray]:
+    """The rows of ``scores`` (one per token) of each paragraph, in token order."""
     index = np.array([t.paragraph for t in art.tokens], dtype=int)
-    return [scores[index == i] for i in range(n_paragraphs)]
+    # Grouped by one stable sort, not one mask per paragraph: a text of many short lines has tens of
+    # thousands of paragraphs.
+    order = np.argsort(index, kind="stable")
+    bounds = np.searchsorted(index[order], np.arange(n_paragraphs + 1))
+    return [scores[order[bounds[i] : bounds[i + 1]]] for i in range(n_paragraphs)]
 
 
 def span_votes(

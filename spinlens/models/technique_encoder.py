@@ -294,6 +294,10 @@ class TechniqueEncoder:
                 linear, self.labels
             )
         thresholds = np.asarray(config.thresholds)
+        # Each paragraph's chunks, found once: a text of many short lines has tens of thousands of both.
+        chunks_of: dict[int, list[int]] = {}
+        for c, chunk in enumerate(encoded.chunks):
+            chunks_of.setdefault(chunk.paragraph, []).append(c)
         para_preds = []
         for i, p in enumerate(paras):
             chosen = [j for j in range(len(self.labels)) if probs[i, j] >= thresholds[j]]
@@ -304,7 +308,10 @@ class TechniqueEncoder:
                     p.end,
                     [self.labels[j] for j in chosen],
                     {lab: float(probs[i, j]) for j, lab in enumerate(self.labels)},
-                    evidence={self.labels[j]: self._paragraph_evidence(text, encoded, i, j) for j in chosen},
+                    evidence={
+                        self.labels[j]: self._paragraph_evidence(text, encoded, chunks_of.get(i, []), j)
+                        for j in chosen
+                    },
                 )
             )
         if linear is not None and config.span_linear_share > 0.0:
@@ -346,12 +353,14 @@ class TechniqueEncoder:
         return TechniqueOutput(para_preds, spans)
 
     @staticmethod
-    def _paragraph_evidence(text: str, encoded: EncodedArticle, paragraph: int, label: int) -> list[str]:
+    def _paragraph_evidence(text: str, encoded: EncodedArticle, chunks: list[int], label: int) -> list[str]:
+        """The paragraph's three words the encoder scores highest for ``label``; ``chunks`` are its chunks."""
         offsets: list[tuple[int, int]] = []
         scores: list[np.ndarray] = []
-        for chunk, probs in zip(encoded.chunks, encoded.token_probs, strict=True):
-            if chunk.paragraph == paragraph and len(probs):
-                offsets.extend(chunk.offsets)
+        for c in chunks:
+            probs = encoded.token_probs[c]
+            if len(probs):
+                offsets.extend(encoded.chunks[c].offsets)
                 scores.append(probs[:, label])
         if not offsets:
             return []
