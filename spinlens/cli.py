@@ -445,6 +445,12 @@ def train_all(
         typer.echo(f"  {check.task + '/' + check.file:<32} {check.status}{detail}")
     same = sum(c.status == "identical" for c in checks)
     typer.echo(f"{same} of {len(checks)} files identical to the shipped ones")
+    if same < len(checks):
+        typer.echo(
+            "(files built on another kind of CPU than the shipped ones differ in a few n-grams tied at the "
+            "vocabulary's cut and in the last digits: numpy, OpenBLAS and onnxruntime pick their kernels by "
+            "CPU; see docs/quality.md, 'Reproducing and retraining')"
+        )
 
 
 def _write_json(path: Path, data: object) -> None:
