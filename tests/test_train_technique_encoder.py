@@ -165,6 +165,15 @@ def test_train_writes_a_card_and_refuses_too_few_articles(tmp_path: Path) -> Non
     assert list(card["thresholds"]["paragraph_techniques"].values()) == config["thresholds"]
 
 
+def test_train_writes_into_a_folder_whose_parents_do_not_exist_yet(tmp_path: Path) -> None:
+    # The README's `--out models/techniques_encoder` in a fresh checkout: the fine-tuned model used to be
+    # thrown away at the very end, as the staging folder could not be renamed to a place with no parent.
+    out = tmp_path / "models" / "new" / "techniques_encoder"
+    assert train(make_corpus(tmp_path / "en", n_articles=16), out, seed=5, settings=TINY) == out
+    assert (out / CONFIG_FILE).is_file() and (out / "model_card.json").is_file()
+    assert not [p for p in tmp_path.rglob(".encoder-*")]
+
+
 def test_cross_validation_reports_each_folds_validation_figures(tmp_path: Path) -> None:
     from spinlens.evaluate.technique_encoder import ENCODER, cross_validate_encoder
 

@@ -936,9 +936,12 @@ def train(
     check_replaceable(out_dir)
     dataset = load_dataset(Path(data_dir))
     unlabelled = read_unlabelled(unlabelled_dir) if unlabelled_dir is not None else []
-    staging = Path(
-        tempfile.mkdtemp(prefix=".encoder-", dir=out_dir.parent if out_dir.parent.exists() else None)
-    )
+    # Staged beside where the folder goes (in its nearest existing ancestor, so the final rename stays on
+    # one file system and an unwritable place fails now, not after the fine-tuning).
+    ancestor = out_dir.resolve().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    staging = Path(tempfile.mkdtemp(prefix=".encoder-", dir=ancestor))
     try:
         info = fit(dataset.articles, staging, settings, seed, progress, checkpoint, unlabelled)
         torch = _torch()
@@ -963,6 +966,7 @@ def train(
         (staging / CARD_FILE).write_text(json.dumps(card, indent=1), encoding="utf-8")
         if out_dir.exists():
             shutil.rmtree(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(out_dir)
     finally:
         if staging.exists():
