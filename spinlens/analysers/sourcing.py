@@ -402,9 +402,9 @@ class _Finder:
         """First and last token of ``root``'s subtree inside the unit, None when none is."""
         unit = self.units.units[unit_index]
         tree = self._tree_of(root)
-        first, last = tree.first[root - tree.start], tree.last[root - tree.start]
-        if unit.start <= first and last < unit.end:
-            return first, last
+        run = tree.first[root - tree.start], tree.last[root - tree.start]
+        if _within(run, unit):
+            return run
         # A subtree reaching out of the unit (a sentence spaCy ran over a paragraph
         # break) is rare: read it token by token.
         ids = [t.i for t in self.doc[root].subtree if unit.start <= t.i < unit.end]
@@ -862,17 +862,7 @@ class _Finder:
             clause = self._runs_extent(self._subtree_runs(clausal, unit_index), unit_index)
             if clause is None:
                 return None
-            return Attribution(
-                "reported_speech",
-                subject.idx,
-                self._cue_end(verb),
-                clause[0],
-                clause[1],
-                Speaker("unattributed", confidence=0.9),
-                0.9,
-                unit_index,
-                verb=verb.i,
-            )
+            return _hearsay(subject.idx, self._cue_end(verb), clause, 0.9, unit_index, verb=verb.i)
         if subject is not None and subject.lower_ != "it" and infinitive and lemma != "tell":
             # "X is said to have ...": hearsay about X, with nobody saying it.
             runs = self._subtree_runs([subject, *infinitive], unit_index)
@@ -883,17 +873,7 @@ class _Finder:
             if clause is None:
                 return None
             cue_start = next((c.idx for c in children if c.dep_ == "auxpass"), verb.idx)
-            return Attribution(
-                "reported_speech",
-                cue_start,
-                self._cue_end(verb),
-                clause[0],
-                clause[1],
-                Speaker("unattributed", confidence=0.8),
-                0.8,
-                unit_index,
-                verb=verb.i,
-            )
+            return _hearsay(cue_start, self._cue_end(verb), clause, 0.8, unit_index, verb=verb.i)
         return None
 
     # ----------------------------------------------------- according to / adverbs
@@ -949,18 +929,7 @@ class _Finder:
             content = self._extent([t for t in head.subtree if t.i != adverb.i], unit_index)
         if content is None:
             return None
-        cue_end = adverb.idx + len(adverb.text)
-        return Attribution(
-            "reported_speech",
-            adverb.idx,
-            cue_end,
-            content[0],
-            content[1],
-            Speaker("unattributed", confidence=0.8),
-            0.8,
-            unit_index,
-            via="adverb",
-        )
+        return _hearsay(adverb.idx, adverb.idx + len(adverb.text), content, 0.8, unit_index, via="adverb")
 
     # ------------------------------------------------------------ classification
     def _classify(self, head: Token, *, strong: bool, according: bool = False) -> Speaker | None:
@@ -1527,6 +1496,31 @@ class _History:
             if (key := (earlier, klass)) in self._last
         ]
         return max(found, key=lambda entry: entry[0])[1] if found else None
+
+
+def _hearsay(
+    cue_start: int,
+    cue_end: int,
+    content: tuple[int, int],
+    confidence: float,
+    unit_index: int,
+    *,
+    verb: int | None = None,
+    via: str = "parse",
+) -> Attribution:
+    """Reported speech with nobody saying it ("it was reported that", "X is said to", "reportedly")."""
+    return Attribution(
+        "reported_speech",
+        cue_start,
+        cue_end,
+        content[0],
+        content[1],
+        Speaker("unattributed", confidence=confidence),
+        confidence,
+        unit_index,
+        verb=verb,
+        via=via,
+    )
 
 
 def _within(run: tuple[int, int], unit: Unit) -> bool:

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -136,9 +137,6 @@ class TokenizedArticle:
     sentence_has_question: set[int]
     sentence_has_exclamation: set[int]
     in_quotes: list[bool]
-    # Span features ask these once per candidate span; computing them per call made long texts quadratic.
-    sentence_lengths: Counter[int] = field(default_factory=Counter)
-    lowered_text: str = ""
 
     @classmethod
     def from_text(cls, text: str, paras: list[Paragraph] | None = None) -> TokenizedArticle:
@@ -172,19 +170,17 @@ class TokenizedArticle:
             elif t.text == '"':
                 inside = not inside
             in_quotes.append(inside)
-        sentence_lengths = Counter(t.sentence for t in tokens)
-        return cls(
-            text,
-            paras,
-            tokens,
-            word_counts,
-            bigram_counts,
-            questions,
-            exclamations,
-            in_quotes,
-            sentence_lengths,
-            text.lower(),
-        )
+        return cls(text, paras, tokens, word_counts, bigram_counts, questions, exclamations, in_quotes)
+
+    # Span features ask these once per candidate span: computed per call, they made long texts quadratic.
+    @cached_property
+    def sentence_lengths(self) -> Counter[int]:
+        """How many tokens each sentence has."""
+        return Counter(t.sentence for t in self.tokens)
+
+    @cached_property
+    def lowered_text(self) -> str:
+        return self.text.lower()
 
 
 def _shape(word: str) -> str:
