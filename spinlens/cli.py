@@ -49,6 +49,18 @@ predict_app = typer.Typer(
 )
 app.add_typer(train_app, name="train")
 app.add_typer(evaluate_app, name="evaluate")
+
+
+@train_app.callback()
+@evaluate_app.callback()
+def _same_kernels_everywhere() -> None:
+    """Before a command that trains imports numpy: the same numeric kernels on every x86-64 CPU,
+    so that the files and figures it makes do not depend on the kind of CPU."""
+    from spinlens.train.kernels import pin_training_kernels
+
+    pin_training_kernels()
+
+
 app.add_typer(predict_app, name="predict")
 
 EXAMPLE_ARTICLE = Path(__file__).parent / "examples" / "harbour-deal.txt"

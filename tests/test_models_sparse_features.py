@@ -6,6 +6,7 @@ itself so that it need not import scikit-learn (half a second of every cold star
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -90,6 +91,64 @@ def test_tfidf_matches_scikit_learn_bit_for_bit(name: str, encoder_class: type[T
     }
     counter = CountVectorizer(vocabulary=encoder.vocabulary, dtype=np.float64, **counter_kwargs)
     assert_same(encoder.counts(unseen), counter.transform(unseen))
+
+
+def test_the_vocabulary_cut_keeps_the_alphabetically_first_of_tied_terms() -> None:
+    corpus = ["alpha beta zeta gamma delta", "alpha beta", "zeta mu", "mu nu"] * 3
+    # alpha, beta, mu and zeta occur 6 times, delta, gamma and nu 3: two of the last three go.
+    encoder = TfidfEncoder.fit(corpus, {"max_features": 5})
+    assert encoder.terms == ["alpha", "beta", "delta", "mu", "zeta"]
+    # The weights are those scikit-learn gives the same terms.
+    reference = TfidfVectorizer(vocabulary=encoder.terms, dtype=np.float32).fit(corpus)
+    assert encoder.idf.tobytes() == np.asarray(reference.idf_, dtype=np.float64).tobytes()
+
+
+@pytest.mark.parametrize("name", ["paragraph word", "paragraph char_wb"])
+def test_without_ties_at_the_cut_the_vocabulary_is_scikit_learns(name: str) -> None:
+    params = dict(PARAMS[name], max_features=None)
+    full = TfidfEncoder.fit(texts(60, seed=1), params)
+    assert full.size > 40
+    counts = np.asarray(full.counts(texts(60, seed=1)).sum(axis=0)).ravel()
+    # The longest vocabulary whose last term is more frequent than the first one cut.
+    ordered = np.sort(counts)[::-1]
+    limit = next(k for k in range(full.size - 1, 0, -1) if ordered[k - 1] != ordered[k])
+    assert limit > 10
+    params["max_features"] = limit
+    mine = TfidfEncoder.fit(texts(60, seed=1), params)
+    kwargs = dict(params, ngram_range=tuple(params["ngram_range"]))
+    theirs = TfidfVectorizer(dtype=np.float32, **kwargs).fit(texts(60, seed=1))
+    assert mine.terms == [str(t) for t in theirs.get_feature_names_out()]
+    assert mine.idf.tobytes() == np.asarray(theirs.idf_, dtype=np.float64).tobytes()
+
+
+def test_the_vocabulary_does_not_depend_on_numpys_sort_kernels() -> None:
+    # numpy sorts with AVX-512 where the CPU has it, and its unstable sorts then order ties
+    # otherwise; scikit-learn's own cut gave a few dozen other terms on such CPUs.
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    faster = [f for f in ("AVX512_ICL", "AVX512_SKX", "X86_V4") if __cpu_features__.get(f)]
+    if not faster:
+        pytest.skip("this CPU has no AVX-512 sort kernels to switch off")
+    code = textwrap.dedent(
+        """
+        import hashlib, random
+        from spinlens.models.tfidf import TfidfEncoder
+        rng = random.Random(5)
+        words = [f"w{i}" for i in range(3000)]
+        corpus = [" ".join(rng.choice(words) for _ in range(300)) for _ in range(40)]
+        encoder = TfidfEncoder.fit(corpus, {"max_features": 1500})
+        print(hashlib.sha256(" ".join(encoder.terms).encode() + encoder.idf.tobytes()).hexdigest())
+        """
+    )
+    digests = set()
+    for disabled in ("", " ".join(faster)):
+        env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": disabled}
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
 
 
 def test_remembered_words_give_the_same_matrix_when_the_memory_fills(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,11 +23,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from spinlens.datasets.semeval2025 import (
@@ -38,7 +37,7 @@ from spinlens.datasets.semeval2025 import (
     load_semeval2025,
 )
 from spinlens.evaluate.metrics import multilabel_scores, single_label_scores
-from spinlens.models.semeval2025 import samples_f1
+from spinlens.models.semeval2025 import TfidfEncoder, samples_f1
 from spinlens.train.embedding_cache import embed_articles_cached
 from spinlens.train.semeval2025 import (
     document_folds,
@@ -210,18 +209,29 @@ def trivial_roles(train_fines: Sequence[Sequence[str]]) -> tuple[str, tuple[str,
 class TfidfBaseline:
     """Word 1-2-gram + character 2-5-gram TF-IDF, one logistic regression per label, threshold 0.5."""
 
+    WORD: ClassVar[dict[str, Any]] = {"sublinear_tf": True, "ngram_range": [1, 2], "min_df": 2}
+    CHAR: ClassVar[dict[str, Any]] = {
+        "sublinear_tf": True,
+        "analyzer": "char_wb",
+        "ngram_range": [2, 5],
+        "min_df": 2,
+        "max_features": 50000,
+    }
+
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self.word = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
-        self.char = TfidfVectorizer(
-            sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=50000
-        )
+        self.encoders: tuple[TfidfEncoder, TfidfEncoder] | None = None
 
     def _fit_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.hstack([self.word.fit_transform(texts), self.char.fit_transform(texts)]).tocsr()
+        # The vocabulary cut of our encoder is the same on every CPU; scikit-learn's is not.
+        self.encoders = (TfidfEncoder.fit(texts, self.WORD), TfidfEncoder.fit(texts, self.CHAR))
+        return self._matrix(texts)
 
     def _matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+        if self.encoders is None:
+            raise RuntimeError("the baseline is used before it is fitted")
+        word, char = self.encoders
+        return sparse.hstack([word.transform(texts), char.transform(texts)]).tocsr()
 
     def _model(self) -> LogisticRegression:
         return LogisticRegression(

@@ -133,7 +133,14 @@ class TfidfEncoder:
 
     @classmethod
     def fit(cls, texts: Sequence[str], params: Mapping[str, Any]) -> Self:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        """Learn the vocabulary and idf weights of ``texts``, the same on every kind of CPU.
+
+        ``max_features`` keeps the most frequent terms, and among terms as frequent as the
+        last one kept, the alphabetically first. scikit-learn's own cut breaks such ties by an
+        unstable sort, whose order numpy's AVX-512 kernels change: the same data gave a few
+        dozen other terms on another CPU.
+        """
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
         build_analyzer(params)  # refuse settings that could be fitted but not applied
         kwargs = dict(params)
@@ -142,10 +149,17 @@ class TfidfEncoder:
         if len(texts) < _SMALL_CORPUS:
             kwargs["min_df"] = 1
             kwargs["max_df"] = 1.0
-        vectorizer = TfidfVectorizer(dtype=cls.dtype, **kwargs)
-        vectorizer.fit(texts)
-        terms = [str(t) for t in vectorizer.get_feature_names_out()]
-        return cls(params, terms, np.asarray(vectorizer.idf_))
+        limit = kwargs.pop("max_features", None)
+        sublinear_tf = bool(kwargs.pop("sublinear_tf", False))
+        counter = CountVectorizer(dtype=cls.dtype, **kwargs)
+        counts = counter.fit_transform(texts)  # columns in term order
+        terms = counter.get_feature_names_out()
+        if limit is not None and len(terms) > limit:
+            frequency = np.asarray(counts.sum(axis=0, dtype=np.float64)).ravel()
+            kept = np.sort(np.argsort(-frequency, kind="stable")[:limit])
+            counts, terms = counts[:, kept], terms[kept]
+        weighting = TfidfTransformer(sublinear_tf=sublinear_tf).fit(counts)
+        return cls(params, [str(t) for t in terms], np.asarray(weighting.idf_))
 
     @property
     def size(self) -> int:

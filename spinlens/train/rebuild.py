@@ -151,7 +151,12 @@ def _difference(mine: Path, theirs: Path, keys: tuple[str, ...] | None) -> str:
             changed = [
                 k for k in sorted(a.files) if a[k].dtype != b[k].dtype or not np.array_equal(a[k], b[k])
             ]
-        return f"{len(changed)} arrays differ, e.g. {changed[:3]}" if changed else ""
+            if not changed:
+                return ""
+            largest = _largest_difference([(a[k], b[k]) for k in changed])
+        # Last digits (another CPU's rounding) read differently from a model trained otherwise.
+        by = f", numbers by up to {largest:.1e}" if largest is not None else ""
+        return f"{len(changed)} arrays differ, e.g. {changed[:3]}{by}"
     if mine.suffix == ".json":
         left, right = (json.loads(p.read_text(encoding="utf-8")) for p in (mine, theirs))
         if keys is not None:
@@ -161,3 +166,16 @@ def _difference(mine: Path, theirs: Path, keys: tuple[str, ...] | None) -> str:
     if mine.read_bytes() != theirs.read_bytes():
         return f"bytes differ ({mine.stat().st_size:,} vs {theirs.stat().st_size:,})"
     return ""
+
+
+def _largest_difference(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
+    """The largest absolute difference between float arrays of one shape; None if any other differs
+    (a vocabulary, kept as bytes, or arrays of another shape: not a matter of rounding)."""
+    largest = 0.0
+    for mine, theirs in pairs:
+        floats = all(np.issubdtype(x.dtype, np.floating) for x in (mine, theirs))
+        if not floats or mine.shape != theirs.shape:
+            return None
+        gap = np.abs(mine.astype(np.float64) - theirs.astype(np.float64))
+        largest = max(largest, float(np.nanmax(gap)) if gap.size else 0.0)
+    return largest

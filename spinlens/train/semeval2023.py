@@ -53,6 +53,7 @@ from spinlens.models.semeval2023 import (
 from spinlens.models.semeval2025 import fit_softmax_head
 from spinlens.nlp.segment import Paragraph, paragraphs
 from spinlens.train.embedding_cache import embed_articles_cached
+from spinlens.train.kernels import blas_kernels
 from spinlens.train.output import check_output_folder
 
 Progress = Callable[[str], None] | None
@@ -579,6 +580,7 @@ def train(
         "seed": seed,
         "python": platform.python_version(),
         "scikit_learn": sklearn.__version__,
+        "blas_kernels": blas_kernels(),  # see spinlens.train.kernels
         "labels": {
             "genres": list(GENRES),
             "frames": list(FRAMES),

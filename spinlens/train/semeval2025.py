@@ -37,6 +37,7 @@ from spinlens.models.semeval2025 import (
     tune_thresholds,
 )
 from spinlens.train.embedding_cache import embed_articles_cached, embed_sentences_cached
+from spinlens.train.kernels import blas_kernels
 from spinlens.train.output import check_output_folder
 
 if TYPE_CHECKING:
@@ -380,6 +381,7 @@ def train(data_dir: Path, out_dir: Path, seed: int = 13, progress: Progress = No
         "seed": seed,
         "python": platform.python_version(),
         "scikit_learn": sklearn.__version__,
+        "blas_kernels": blas_kernels(),  # see spinlens.train.kernels
         "labels": {
             "narratives": models.narratives.narratives.labels,
             "subnarratives": models.narratives.subnarratives.labels,
