@@ -1,8 +1,8 @@
 """The same numeric kernels on every x86-64 CPU, so that training rebuilds the same files.
 
 OpenBLAS (under numpy, scipy and scikit-learn) and PyTorch (its own kernels, MKL and
-oneDNN) choose their compute kernels by CPU when they load: AVX-512 ones where the CPU has them, AVX2 ones otherwise. The
-kernels round differently, and one training run gave linear coefficients up to 1e-3
+oneDNN) choose their compute kernels by CPU when they load: AVX-512 ones where the CPU
+has them, AVX2 ones otherwise. The kernels round differently, and one training run gave linear coefficients up to 1e-3
 apart on the two kinds of CPU these models were built on. Training and evaluation ask
 for the AVX2 kernels, which every x86-64 CPU of the last decade runs, before either
 library loads. A setting the user made in the environment is left as it is.
