@@ -2,10 +2,10 @@
 
 OpenBLAS (under numpy, scipy and scikit-learn) and PyTorch (its own kernels, MKL and
 oneDNN) choose their compute kernels by CPU when they load: AVX-512 ones where the CPU
-has them, AVX2 ones otherwise. The kernels round differently, and one training run gave linear coefficients up to 1e-3
-apart on the two kinds of CPU these models were built on. Training and evaluation ask
-for the AVX2 kernels, which every x86-64 CPU of the last decade runs, before either
-library loads. A setting the user made in the environment is left as it is.
+has them, AVX2 ones otherwise. The kernels round differently, and one training run gave
+linear coefficients up to 1e-3 apart on the two kinds of CPU these models were built
+on. Training and evaluation ask for the AVX2 kernels, which every x86-64 CPU of the last
+decade runs, before either library loads. A setting the user made is left as it is.
 
 Not covered: onnxruntime, which computes the MiniLM embeddings behind a few heads, has
 no such setting (its embeddings differ by about 1e-6 between the two kinds of CPU).
