@@ -1,7 +1,7 @@
 """The same numeric kernels on every x86-64 CPU, so that training rebuilds the same files.
 
-OpenBLAS (under numpy, scipy and scikit-learn) and PyTorch (its own kernels, MKL and
-oneDNN) choose their compute kernels by CPU when they load: AVX-512 ones where the CPU
+numpy, OpenBLAS (under numpy, scipy and scikit-learn) and PyTorch (its own kernels, MKL
+and oneDNN) choose their compute kernels by CPU when they load: AVX-512 ones where the CPU
 has them, AVX2 ones otherwise. The kernels round differently, and one training run gave
 linear coefficients up to 1e-3 apart on the two kinds of CPU these models were built
 on. Training and evaluation ask for the AVX2 kernels, which every x86-64 CPU of the last
@@ -18,7 +18,12 @@ import platform
 import sys
 from pathlib import Path
 
+# numpy's names for its AVX-512 code paths, in 1.x and 2.x; names a version lacks are ignored.
+_NUMPY_AVX512 = (
+    "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR X86_V4"
+)
 PINNED = {
+    "NPY_DISABLE_CPU_FEATURES": _NUMPY_AVX512,  # numpy's sorts and functions such as log and exp
     "OPENBLAS_CORETYPE": "Haswell",  # numpy, scipy, scikit-learn
     "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch's own kernels
     "MKL_ENABLE_INSTRUCTIONS": "AVX2",  # PyTorch's matrix products
