@@ -253,6 +253,38 @@ def test_citing_sources_makes_the_sources_the_speaker(make_context: MakeContext)
     assert finding.details["relayed_by"]["text"] == "newspaper"
 
 
+def test_a_trailing_according_to_is_not_part_of_the_claim(make_context: MakeContext) -> None:
+    text = "Bridge doubts\nThe bridge will close, according to the mayor.\n"
+    finding = finding_for(run(make_context, text), "bridge")
+    assert finding.text == "The bridge will close"
+    assert speaker(finding) == "mayor"
+
+
+def test_an_attribution_relayed_by_another_is_one_claim(make_context: MakeContext) -> None:
+    text = (
+        "Bridge doubts\n"
+        "Experts warn that the bridge will fail within a year, said Tom Reyes, the city engineer.\n"
+        "Tom Reyes said the budget was late and that critics claim the plan is flawed.\n"
+    )
+    analysis = run(make_context, text)
+    finding = finding_for(analysis, "the bridge will fail")
+    assert finding.text == "the bridge will fail within a year"
+    assert finding.label == "anonymous" and speaker(finding) == "Experts"
+    assert finding.details["relayed_by"]["text"] == "Tom Reyes"
+    assert "as relayed by 'Tom Reyes'" in finding.reason
+    # Reyes says more than what the critics claim: his own claim stays, beside theirs.
+    speakers = {f.text: speaker(f) for f in analysis.findings_of("sourcing")}
+    assert speakers["the budget was late and that critics claim the plan is flawed"] == "Tom Reyes"
+    assert speakers["the plan is flawed"] == "critics"
+    assert analysis.summaries["sourcing"]["total"] == 3
+
+
+def test_an_attribution_saying_more_than_another_is_no_relay(make_context: MakeContext) -> None:
+    text = "Trip\nThe Herald said Mr Lane flew home in May and said its sources had dated it to March.\n"
+    speakers = {f.text: speaker(f) for f in run(make_context, text).findings_of("sourcing")}
+    assert speakers["Mr Lane flew home in May and said its sources had dated it to March"] == "Herald"
+
+
 def test_source_close_to_and_they_resolution(make_context: MakeContext) -> None:
     text = (
         "Behind closed doors\n"

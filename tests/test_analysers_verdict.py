@@ -65,3 +65,24 @@ def test_verdict_sourcing_sentence_agrees_in_number() -> None:
     }
     run_verdict(analysis)
     assert "1 of 1 attributed claim rests on anonymous or unattributed sources" in analysis.verdict
+
+
+def test_verdict_says_who_relays_weakly_sourced_claims() -> None:
+    text = "Experts warn that the bridge will fail, said Tom Reyes. Officials said it would close."
+    analysis = Analysis(article=Article(text=text))
+    analysis.summaries["sourcing"] = {
+        "total": 2,
+        "anonymous": 2,
+        "unattributed": 0,
+        "media": 0,
+        "speakers": [],
+    }
+    relay = {"start": 44, "end": 53, "text": "Tom Reyes"}
+    analysis.add_finding(
+        "sourcing", "anonymous", 18, 38, score=0.8, reason="r", analyser="s@1", details={"relayed_by": relay}
+    )
+    analysis.add_finding("sourcing", "anonymous", 69, 85, score=0.8, reason="r", analyser="s@1")
+    run_verdict(analysis)
+    assert "2 of 2 attributed claims rest on anonymous or unattributed sources (1 relayed by Tom Reyes)" in (
+        analysis.verdict
+    )

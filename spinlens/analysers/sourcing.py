@@ -18,6 +18,7 @@ out") are resolved to a person named just before, when that is unambiguous.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ _OBJECT_CONTENT_DEPS = ("dobj", "prep", "advcl", "oprd", "attr", "conj", "punct"
 _INVERTED_SUBJECT_DEPS = ("dobj", "attr", "nsubj", "npadvmod", "appos", "oprd", "dative")
 # Without a reporting verb next to it, a quotation needs more words to count.
 MIN_LOOSE_QUOTE_WORDS = 4
+# The only words an attribution may hold besides another one's speaker, verb and claim, for the
+# outer one to be read as relaying the inner one.
+_WORDS = re.compile(r"\w+")
+_RELAY_LINKS = frozenset({"that", "have", "has", "had", "also"})
 # How many sentence units back a pronoun may look for the person it stands for.
 RESOLUTION_WINDOW = 3
 # A "sentence" of more tokens than this is run-on text without sentence punctuation
@@ -451,6 +456,7 @@ class _Finder:
         self._resolve(quoted)
         result = [a for a in everything if not a.consumed and a.content_start is not None]
         result.extend(a for a in quoted if a.content_start is not None)
+        result = self._relay_nested(result)
         result.sort(key=lambda a: (a.content_start or 0, a.cue_start))
         for attribution in result:
             if attribution.speaker.start is not None and not attribution.speaker.canonical:
@@ -478,6 +484,46 @@ class _Finder:
             head.score = min(head.score, source.confidence)
             head.extra["relay_cue"] = {"start": verb.idx, "end": verb.idx + len(verb.text), "text": verb.text}
 
+    def _relay_nested(self, attributions: list[Attribution]) -> list[Attribution]:
+        """ "Experts warn that the bridge will fail, said Reyes": one claim, the experts', relayed by
+        Reyes (as "citing" is read), not two. Only where the inner attribution is all the outer one says."""
+        relays: dict[int, Attribution] = {}
+        # Both lie in one sentence: only attributions of the same unit are paired.
+        by_unit: dict[int, list[Attribution]] = {}
+        for attribution in attributions:
+            by_unit.setdefault(attribution.unit, []).append(attribution)
+        for outer in attributions:
+            for inner in by_unit[outer.unit]:
+                if inner is outer or id(inner) in relays or not self._says_only(outer, inner):
+                    continue
+                relay = outer.speaker
+                if relay.start is not None and relay.end is not None:
+                    inner.extra.setdefault("relayed_by", _span_dict(self.doc, relay.start, relay.end))
+                relays[id(outer)] = inner
+                break
+        return [a for a in attributions if id(a) not in relays]
+
+    def _says_only(self, outer: Attribution, inner: Attribution) -> bool:
+        """Whether ``outer``'s content is ``inner``'s whole attribution: its speaker, verb and claim,
+        joined by nothing but "that" or an auxiliary ("Experts have warned that ...")."""
+        if outer.content_start is None or outer.content_end is None:
+            return False
+        if inner.content_start is None or inner.content_end is None:
+            return False
+        pieces = [(inner.content_start, inner.content_end), (inner.cue_start, inner.cue_end)]
+        if inner.speaker.start is not None and inner.speaker.end is not None:
+            speaker = self.doc[inner.speaker.start : inner.speaker.end]
+            pieces.append((speaker.start_char, speaker.end_char))
+        pieces.sort()
+        if pieces[0][0] < outer.content_start or max(end for _, end in pieces) > outer.content_end:
+            return False
+        rest, position = [], outer.content_start
+        for start, end in pieces:
+            rest.append(self.text[position:start])
+            position = max(position, end)
+        rest.append(self.text[position : outer.content_end])
+        return set(_WORDS.findall(" ".join(rest).lower())) <= _RELAY_LINKS
+
     # ----------------------------------------------------------------- helpers
     def _in_quote(self, index: int) -> bool:
         return bool(self._quoted[index])
@@ -497,16 +543,25 @@ class _Finder:
     def _extent(self, tokens: list[Token], unit_index: int) -> tuple[int, int] | None:
         """Character span of the given tokens restricted to one unit, punctuation trimmed."""
         unit = self.units.units[unit_index]
-        ids = [t.i for t in tokens if unit.start <= t.i < unit.end]
-        if not ids:
-            return None
-        return self._trimmed_extent(min(ids), max(ids), unit_index)
+        ids = sorted(t.i for t in tokens if unit.start <= t.i < unit.end)
+        runs: list[tuple[int, int]] = []
+        for i in ids:
+            if runs and i == runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        return self._runs_extent(runs, unit_index)
 
     def _runs_extent(self, runs: list[tuple[int, int]], unit_index: int) -> tuple[int, int] | None:
-        """:meth:`_extent` of tokens given as runs ``(first, last)`` already inside the unit."""
-        if not runs:
+        """:meth:`_extent` of tokens given as runs ``(first, last)`` already inside the unit.
+
+        A run of punctuation alone (the full stop after "..., according to the mayor.") is left
+        out: the extent would reach over the cue before it."""
+        doc = self.doc
+        worded = [r for r in runs if any(not (t.is_punct or t.is_space) for t in doc[r[0] : r[1] + 1])]
+        if not worded:
             return None
-        return self._trimmed_extent(min(r[0] for r in runs), max(r[1] for r in runs), unit_index)
+        return self._trimmed_extent(min(r[0] for r in worded), max(r[1] for r in worded), unit_index)
 
     def _trimmed_extent(self, first: int, last: int, unit_index: int) -> tuple[int, int] | None:
         unit = self.units.units[unit_index]

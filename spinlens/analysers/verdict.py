@@ -55,7 +55,7 @@ def _sourcing_sentence(analysis: Analysis) -> str | None:
     media = int(summary.get("media", 0))
     parts = [
         f"{weak} of {_count_phrase(total, 'attributed claim')} {'rests' if weak == 1 else 'rest'} "
-        "on anonymous or unattributed sources"
+        "on anonymous or unattributed sources" + _relays_clause(analysis)
     ]
     if media:
         parts.append(f"{media} on unnamed media")
@@ -70,6 +70,21 @@ def _sourcing_sentence(analysis: Analysis) -> str | None:
     else:
         parts.append("no named source is quoted")
     return "; ".join(parts) + "."
+
+
+def _relays_clause(analysis: Analysis) -> str:
+    """ " (2 relayed by Tom Reyes)": weak claims that a named or unnamed messenger passes on."""
+    relayers = Counter(
+        str(f.details["relayed_by"].get("text", ""))
+        for f in analysis.findings_of("sourcing")
+        if f.label in ("anonymous", "unattributed") and isinstance(f.details.get("relayed_by"), dict)
+    )
+    if not relayers:
+        return ""
+    names = ", ".join(name for name, _ in relayers.most_common(3)) + (
+        " and others" if len(relayers) > 3 else ""
+    )
+    return f" ({sum(relayers.values())} relayed by {names})"
 
 
 def _techniques_sentence(analysis: Analysis) -> str:
