@@ -118,3 +118,17 @@ def test_detection_handles_a_long_article_after_others() -> None:
     long_article = (ENGLISH + "\n") * 300
     guess = detect_language(long_article)
     assert guess.english and guess.code == "en"
+
+
+@pytest.mark.parametrize("code", ["de", "ru"])
+def test_an_english_summary_does_not_make_an_article_english(code: str) -> None:
+    # About 900 characters of English above 3,000-4,000 in another language: the opening
+    # alone would say English; the middle and the end say otherwise.
+    text = (ENGLISH + "\n") * 4 + (NON_ENGLISH[code][1] + "\n") * 16
+    guess = detect_language(text)
+    assert (guess.code, guess.english) == (code, False)
+
+
+def test_an_english_article_with_a_foreign_footnote_stays_english() -> None:
+    text = (ENGLISH + "\n") * 16 + (NON_ENGLISH["de"][1] + "\n") * 3
+    assert detect_language(text).english

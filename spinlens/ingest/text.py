@@ -243,8 +243,9 @@ ENGLISH_FUNCTION_WORD_SHARE = 0.15
 # Below this many words neither signal is trustworthy (langdetect calls
 # "Trump slams Biden" Latvian), so the language is left undetermined.
 MIN_WORDS_TO_JUDGE = 12
-# langdetect is fast but not free: a sample from the start and the middle is
-# enough to name the language of a news article.
+# langdetect is fast but not free: a sample from the start, the middle and the
+# end is enough to name the language of a news article (and an English summary
+# atop an article in another language does not decide it).
 SAMPLE_CHARS = 1500
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -284,9 +285,9 @@ class LanguageGuess:
 def _sample(text: str) -> str:
     if len(text) <= SAMPLE_CHARS:
         return text
-    head = SAMPLE_CHARS * 2 // 3
-    middle = len(text) // 2
-    return text[:head] + "\n" + text[middle : middle + SAMPLE_CHARS - head]
+    part = SAMPLE_CHARS // 3
+    middle = (len(text) - part) // 2
+    return "\n".join((text[:part], text[middle : middle + part], text[-part:]))
 
 
 def _langdetect(sample: str) -> list[tuple[str, float]]:
