@@ -459,9 +459,9 @@ def train_all(
     typer.echo(f"{same} of {len(checks)} files identical to the shipped ones")
     if same < len(checks):
         typer.echo(
-            "(files built on another kind of CPU than the shipped ones differ in a few n-grams tied at the "
-            "vocabulary's cut and in the last digits: numpy, OpenBLAS and onnxruntime pick their kernels by "
-            "CPU; see docs/quality.md, 'Reproducing and retraining')"
+            "(training holds numpy, OpenBLAS and PyTorch to their AVX2 kernels on every x86-64 CPU, but "
+            "onnxruntime picks its own by CPU: the heads that read MiniLM embeddings differ in the last "
+            "digits between kinds of CPU; see docs/quality.md, 'Reproducing and retraining')"
         )
 
 
