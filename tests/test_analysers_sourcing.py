@@ -279,6 +279,22 @@ def test_an_attribution_relayed_by_another_is_one_claim(make_context: MakeContex
     assert analysis.summaries["sourcing"]["total"] == 3
 
 
+def test_a_trailing_according_to_relays_the_whole_sentence(make_context: MakeContext) -> None:
+    text = (
+        "Hat snatch\n"
+        "The boy, Sam Hill, said the man pulled his hair, according to the Daily Post.\n"
+        "He is expected to survive, police said.\n"
+    )
+    analysis = run(make_context, text)
+    hair = finding_for(analysis, "pulled his hair")
+    assert hair.text == "the man pulled his hair" and speaker(hair) == "boy"
+    assert hair.details["relayed_by"]["text"] == "Daily Post"
+    # Hearsay without a speaker inside what the police said is the police's own claim.
+    survive = finding_for(analysis, "expected to survive")
+    assert speaker(survive) == "police" and "relayed_by" not in survive.details
+    assert analysis.summaries["sourcing"]["total"] == 2
+
+
 def test_an_attribution_saying_more_than_another_is_no_relay(make_context: MakeContext) -> None:
     text = "Trip\nThe Herald said Mr Lane flew home in May and said its sources had dated it to March.\n"
     speakers = {f.text: speaker(f) for f in run(make_context, text).findings_of("sourcing")}

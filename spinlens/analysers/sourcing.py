@@ -80,7 +80,7 @@ MIN_LOOSE_QUOTE_WORDS = 4
 # The only words an attribution may hold besides another one's speaker, verb and claim, for the
 # outer one to be read as relaying the inner one.
 _WORDS = re.compile(r"\w+")
-_RELAY_LINKS = frozenset({"that", "have", "has", "had", "also"})
+_RELAY_LINKS = frozenset({"that", "have", "has", "had", "also", "the"})
 # How many sentence units back a pronoun may look for the person it stands for.
 RESOLUTION_WINDOW = 3
 # A "sentence" of more tokens than this is run-on text without sentence punctuation
@@ -486,22 +486,38 @@ class _Finder:
 
     def _relay_nested(self, attributions: list[Attribution]) -> list[Attribution]:
         """ "Experts warn that the bridge will fail, said Reyes": one claim, the experts', relayed by
-        Reyes (as "citing" is read), not two. Only where the inner attribution is all the outer one says."""
-        relays: dict[int, Attribution] = {}
+        Reyes (as "citing" is read), not two. Only where the inner attribution is all the outer one says.
+
+        Two shapes are read the other way round: a trailing "according to" passes on the whole
+        sentence ("The boy said X, according to News4SA": the boy's claim, relayed by News4SA),
+        and hearsay without a speaker ("He is expected to survive, police said") is the outer
+        speaker's own claim."""
+        dropped: set[int] = set()
         # Both lie in one sentence: only attributions of the same unit are paired.
         by_unit: dict[int, list[Attribution]] = {}
         for attribution in attributions:
             by_unit.setdefault(attribution.unit, []).append(attribution)
         for outer in attributions:
+            if id(outer) in dropped:
+                continue
             for inner in by_unit[outer.unit]:
-                if inner is outer or id(inner) in relays or not self._says_only(outer, inner):
+                if inner is outer or id(inner) in dropped or not self._says_only(outer, inner):
                     continue
-                relay = outer.speaker
-                if relay.start is not None and relay.end is not None:
-                    inner.extra.setdefault("relayed_by", _span_dict(self.doc, relay.start, relay.end))
-                relays[id(outer)] = inner
+                if inner.speaker.start is None:
+                    dropped.add(id(inner))
+                elif inner.via == "according_to" and inner.cue_start >= (inner.content_end or 0):
+                    self._mark_relay(outer, inner.speaker)
+                    outer.content_end = inner.content_end
+                    dropped.add(id(inner))
+                else:
+                    self._mark_relay(inner, outer.speaker)
+                    dropped.add(id(outer))
                 break
-        return [a for a in attributions if id(a) not in relays]
+        return [a for a in attributions if id(a) not in dropped]
+
+    def _mark_relay(self, attribution: Attribution, relay: Speaker) -> None:
+        if relay.start is not None and relay.end is not None:
+            attribution.extra.setdefault("relayed_by", _span_dict(self.doc, relay.start, relay.end))
 
     def _says_only(self, outer: Attribution, inner: Attribution) -> bool:
         """Whether ``outer``'s content is ``inner``'s whole attribution: its speaker, verb and claim,
