@@ -460,8 +460,9 @@ def train_all(
     if same < len(checks):
         typer.echo(
             "(training holds numpy, OpenBLAS and PyTorch to their AVX2 kernels on every x86-64 CPU, but "
-            "onnxruntime picks its own by CPU: the heads that read MiniLM embeddings differ in the last "
-            "digits between kinds of CPU; see docs/quality.md, 'Reproducing and retraining')"
+            "onnxruntime picks its own by CPU: what passes through MiniLM's int8 kernels, the heads that "
+            "read its embeddings and the encoder's tuned thresholds, can differ between CPUs with and "
+            "without AVX-512; see docs/quality.md, 'Reproducing and retraining')"
         )
 
 
