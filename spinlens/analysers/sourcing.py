@@ -493,14 +493,19 @@ class _Finder:
         and hearsay without a speaker ("He is expected to survive, police said") is the outer
         speaker's own claim."""
         dropped: set[int] = set()
-        # Both lie in one sentence: only attributions of the same unit are paired.
-        by_unit: dict[int, list[Attribution]] = {}
-        for attribution in attributions:
-            by_unit.setdefault(attribution.unit, []).append(attribution)
+        # The inner attribution starts where the outer one's content does, but for "that" and the
+        # like: looked up by where each attribution starts, so long runs of them stay cheap.
+        placed = sorted(
+            ((self._reach(a)[0], k) for k, a in enumerate(attributions) if a.content_start is not None),
+        )
+        starts = [start for start, _ in placed]
         for outer in attributions:
-            if id(outer) in dropped:
+            if id(outer) in dropped or outer.content_start is None or outer.content_end is None:
                 continue
-            for inner in by_unit[outer.unit]:
+            lead = self._first_word(outer.content_start, outer.content_end)
+            low, high = bisect_left(starts, outer.content_start), bisect_right(starts, lead)
+            for _, k in placed[low:high]:
+                inner = attributions[k]
                 if inner is outer or id(inner) in dropped or not self._says_only(outer, inner):
                     continue
                 if inner.speaker.start is None:
@@ -514,6 +519,23 @@ class _Finder:
                     dropped.add(id(outer))
                 break
         return [a for a in attributions if id(a) not in dropped]
+
+    def _first_word(self, start: int, end: int) -> int:
+        """Where the first word of ``text[start:end]`` that is not a relay link starts (``end`` if none)."""
+        for word in _WORDS.finditer(self.text, start, end):
+            if word.group().lower() not in _RELAY_LINKS:
+                return word.start()
+        return end
+
+    def _reach(self, attribution: Attribution) -> tuple[int, int]:
+        """First and last character of an attribution's speaker, verb and claim together."""
+        first = min(attribution.content_start or attribution.cue_start, attribution.cue_start)
+        last = max(attribution.content_end or attribution.cue_end, attribution.cue_end)
+        speaker = attribution.speaker
+        if speaker.start is not None and speaker.end is not None:
+            span = self.doc[speaker.start : speaker.end]
+            first, last = min(first, span.start_char), max(last, span.end_char)
+        return first, last
 
     def _mark_relay(self, attribution: Attribution, relay: Speaker) -> None:
         if relay.start is not None and relay.end is not None:
