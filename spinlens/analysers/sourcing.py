@@ -496,7 +496,7 @@ class _Finder:
         # The inner attribution starts where the outer one's content does, but for "that" and the
         # like: looked up by where each attribution starts, so long runs of them stay cheap.
         placed = sorted(
-            ((self._reach(a)[0], k) for k, a in enumerate(attributions) if a.content_start is not None),
+            ((self._pieces(a)[0][0], k) for k, a in enumerate(attributions) if a.content_start is not None),
         )
         starts = [start for start, _ in placed]
         for outer in attributions:
@@ -527,15 +527,16 @@ class _Finder:
                 return word.start()
         return end
 
-    def _reach(self, attribution: Attribution) -> tuple[int, int]:
-        """First and last character of an attribution's speaker, verb and claim together."""
-        first = min(attribution.content_start or attribution.cue_start, attribution.cue_start)
-        last = max(attribution.content_end or attribution.cue_end, attribution.cue_end)
+    def _pieces(self, attribution: Attribution) -> list[tuple[int, int]]:
+        """Character spans of an attribution's claim, verb and speaker (if it has one), in text order."""
+        pieces = [(attribution.cue_start, attribution.cue_end)]
+        if attribution.content_start is not None and attribution.content_end is not None:
+            pieces.append((attribution.content_start, attribution.content_end))
         speaker = attribution.speaker
         if speaker.start is not None and speaker.end is not None:
             span = self.doc[speaker.start : speaker.end]
-            first, last = min(first, span.start_char), max(last, span.end_char)
-        return first, last
+            pieces.append((span.start_char, span.end_char))
+        return sorted(pieces)
 
     def _mark_relay(self, attribution: Attribution, relay: Speaker) -> None:
         if relay.start is not None and relay.end is not None:
@@ -548,11 +549,7 @@ class _Finder:
             return False
         if inner.content_start is None or inner.content_end is None:
             return False
-        pieces = [(inner.content_start, inner.content_end), (inner.cue_start, inner.cue_end)]
-        if inner.speaker.start is not None and inner.speaker.end is not None:
-            speaker = self.doc[inner.speaker.start : inner.speaker.end]
-            pieces.append((speaker.start_char, speaker.end_char))
-        pieces.sort()
+        pieces = self._pieces(inner)
         if pieces[0][0] < outer.content_start or max(end for _, end in pieces) > outer.content_end:
             return False
         rest, position = [], outer.content_start

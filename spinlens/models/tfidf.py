@@ -137,8 +137,8 @@ class TfidfEncoder:
 
         ``max_features`` keeps the most frequent terms, and among terms as frequent as the
         last one kept, the alphabetically first. scikit-learn's own cut breaks such ties by an
-        unstable sort, whose order numpy's AVX-512 kernels change: the same data gave a few
-        dozen other terms on another CPU.
+        unstable sort, whose order numpy's AVX-512 kernels change: the same data gave thousands
+        of other terms on another CPU (all of the cut's frequency).
         """
         from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
