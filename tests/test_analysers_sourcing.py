@@ -253,6 +253,23 @@ def test_citing_sources_makes_the_sources_the_speaker(make_context: MakeContext)
     assert finding.details["relayed_by"]["text"] == "newspaper"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Courier reported, citing two people briefed on the plan, that the mill would close in June.",
+        "The Courier reported that the mill would close in June, citing two people briefed on the plan.",
+        "The Courier said, citing two people briefed on the plan, that the mill would close in June.",
+    ],
+)
+def test_citing_sources_in_any_position_relays_the_claim(make_context: MakeContext, sentence: str) -> None:
+    analysis = run(make_context, f"Mill closing\n{sentence}\n")
+    finding = finding_for(analysis, "the mill would close")
+    assert finding.text == "the mill would close in June"
+    assert finding.label == "anonymous" and speaker(finding) == "two people briefed on the plan"
+    assert finding.details["relayed_by"]["text"] == "Courier"
+    assert analysis.summaries["sourcing"]["total"] == 1
+
+
 def test_a_trailing_according_to_is_not_part_of_the_claim(make_context: MakeContext) -> None:
     text = "Bridge doubts\nThe bridge will close, according to the mayor.\n"
     finding = finding_for(run(make_context, text), "bridge")
@@ -293,6 +310,71 @@ def test_a_trailing_according_to_relays_the_whole_sentence(make_context: MakeCon
     survive = finding_for(analysis, "expected to survive")
     assert speaker(survive) == "police" and "relayed_by" not in survive.details
     assert analysis.summaries["sourcing"]["total"] == 2
+
+
+def test_citing_what_someone_in_the_claim_did_is_no_relay(make_context: MakeContext) -> None:
+    text = (
+        "Depot attack\n"
+        "A young man shot a guard at the depot, citing grievances over the draft, the Courier reported.\n"
+    )
+    finding = finding_for(run(make_context, text), "shot a guard")
+    assert speaker(finding) == "Courier" and "relayed_by" not in finding.details
+    assert finding.text.endswith("citing grievances over the draft")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        ("The boy said the man pulled his hair, the Daily Post reported.", "boy"),
+        ("The boy and two other witnesses said the man pulled his hair, the Daily Post reported.", "boy"),
+        ("Tom Reyes, the city engineer, said the man pulled his hair, the Daily Post reported.", "Tom Reyes"),
+    ],
+)
+def test_a_trailing_report_relays_the_whole_sentence(
+    make_context: MakeContext, sentence: str, source: str
+) -> None:
+    analysis = run(make_context, f"Hat snatch\n{sentence}\n")
+    finding = finding_for(analysis, "pulled his hair")
+    assert finding.text == "the man pulled his hair" and speaker(finding) == source
+    assert finding.details["relayed_by"]["text"] == "Daily Post"
+    assert analysis.summaries["sourcing"]["total"] == 1
+
+
+def test_the_attribution_said_last_relays_the_one_before(make_context: MakeContext) -> None:
+    text = (
+        "Port talks\n"
+        "The port will close in May, according to a draft memo seen by the unions, the Herald said.\n"
+        "The mayor said the two towns had agreed to share the ferry.\n"
+    )
+    analysis = run(make_context, text)
+    memo = finding_for(analysis, "The port will close")
+    assert memo.text == "The port will close in May" and speaker(memo) == "draft memo seen by the unions"
+    assert memo.details["relayed_by"]["text"] == "Herald"
+    # "had agreed to share" is something the towns did, which the mayor reports: no relay.
+    ferry = finding_for(analysis, "the two towns had agreed")
+    assert speaker(ferry) == "mayor" and "relayed_by" not in ferry.details
+
+
+def test_a_relay_may_hold_adverbs_of_time_but_not_of_judgement(make_context: MakeContext) -> None:
+    text = (
+        "Dam row\n"
+        "Engineers have long argued that the dam is unsafe, Senator Ruth Okafor said.\n"
+        "Engineers have falsely claimed that the weir is unsafe, Senator Ruth Okafor said.\n"
+    )
+    analysis = run(make_context, text)
+    dam = finding_for(analysis, "the dam is unsafe")
+    assert dam.text == "the dam is unsafe" and speaker(dam) == "Engineers"
+    assert dam.details["relayed_by"]["text"] == "Senator Ruth Okafor"
+    # "falsely" is the senator's own judgement of the engineers: two claims.
+    speakers = {f.text: speaker(f) for f in analysis.findings_of("sourcing")}
+    assert speakers["Engineers have falsely claimed that the weir is unsafe"] == "Senator Ruth Okafor"
+    assert speakers["the weir is unsafe"] == "Engineers"
+    assert analysis.summaries["sourcing"]["total"] == 3
+
+
+def test_a_claim_keeps_its_closing_percent_sign(make_context: MakeContext) -> None:
+    text = "Markets\nThe bank's chief warned that shares could fall another 20%.\n"
+    assert finding_for(run(make_context, text), "shares").text == "shares could fall another 20%"
 
 
 def test_an_attribution_saying_more_than_another_is_no_relay(make_context: MakeContext) -> None:
@@ -350,8 +432,16 @@ def test_summary_counts_classes_and_speakers(make_context: MakeContext) -> None:
     assert summary["anonymous"] == summary["by_class"]["anonymous"]
     lopez = next(s for s in summary["speakers"] if s["text"] == "Maria Lopez")
     assert lopez == {"text": "Maria Lopez", "class": "named_person", "count": 3}
-    assert set(summary) == {"total", "named", "named_share", "media", "anonymous", "unattributed", "by_class",
-                            "speakers"}
+    assert set(summary) == {
+        "total",
+        "named",
+        "named_share",
+        "media",
+        "anonymous",
+        "unattributed",
+        "by_class",
+        "speakers",
+    }
 
 
 def test_without_a_parse_the_analyser_refuses(make_context: MakeContext) -> None:

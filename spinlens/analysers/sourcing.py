@@ -66,7 +66,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 NAME = "sourcing"
-VERSION = 1
+# Stored analyses are reused while every analyser's version is unchanged: raise it whenever the
+# findings for a text change (2: claims relayed through "citing", "X reported" and adverbs).
+VERSION = 2
 ANALYSER_ID = f"{NAME}@{VERSION}"
 
 # A quotation shorter than this is a scare quote ("the "master" of the Caucasus").
@@ -78,9 +80,36 @@ _INVERTED_SUBJECT_DEPS = ("dobj", "attr", "nsubj", "npadvmod", "appos", "oprd", 
 # Without a reporting verb next to it, a quotation needs more words to count.
 MIN_LOOSE_QUOTE_WORDS = 4
 # The only words an attribution may hold besides another one's speaker, verb and claim, for the
-# outer one to be read as relaying the inner one.
+# outer one to be read as relaying the inner one. Adverbs of time and frequency also may ("critics
+# have long argued"); others may judge the inner statement ("falsely claimed", "never said").
 _WORDS = re.compile(r"\w+")
 _RELAY_LINKS = frozenset({"that", "have", "has", "had", "also", "the"})
+_RELAY_ADVERBS = frozenset(
+    {
+        "long",
+        "repeatedly",
+        "often",
+        "frequently",
+        "previously",
+        "already",
+        "recently",
+        "publicly",
+        "privately",
+        "consistently",
+        "now",
+        "again",
+        "earlier",
+        "first",
+        "later",
+        "openly",
+        "still",
+        "always",
+        "once",
+        "widely",
+        "increasingly",
+        "initially",
+    }
+)
 # How many sentence units back a pronoun may look for the person it stands for.
 RESOLUTION_WINDOW = 3
 # A "sentence" of more tokens than this is run-on text without sentence punctuation
@@ -464,18 +493,25 @@ class _Finder:
         return result
 
     def _relay_citations(self, by_verb: dict[int, Attribution]) -> None:
-        """ "X reported, citing officials": the claim's source is the officials, relayed by X."""
+        """ "X reported, citing officials": the claim's source is the officials, relayed by X.
+
+        The parser hangs "citing" on the reporting verb, on the claim's own verb ("X reported
+        that Y, citing officials"), or reads the claim as part of what is cited ("X said, citing
+        officials, that Y"); whichever, the "citing" phrase is no part of the claim."""
         for index in list(by_verb):
             verb = self.doc[index]
             if verb.lemma_.lower() not in ("cite", "quote") or verb.tag_ != "VBG" or verb.dep_ != "advcl":
                 continue
             cited = next((c for c in verb.children if c.dep_ == "dobj"), None)
             del by_verb[index]
-            head = by_verb.get(verb.head.i)
+            head = next((by_verb[a.i] for a in verb.ancestors if a.i in by_verb), None)
             if cited is None or head is None or cited.lemma_.lower() in SPEECH_NOUNS:
                 continue
-            source = self._classify(cited, strong=True, according=True)
-            if source is None:
+            # Hung on another verb, "citing" may be what someone in the claim did ("a man shot an
+            # officer, citing grievances"): only a noun that names a source makes it a relay then.
+            direct = verb.head.i == head.verb
+            source = self._classify(cited, strong=direct, according=direct)
+            if source is None or not self._claim_beside_citing(head, verb, cited):
                 continue
             relay = head.speaker
             if relay.start is not None and relay.end is not None:
@@ -484,14 +520,45 @@ class _Finder:
             head.score = min(head.score, source.confidence)
             head.extra["relay_cue"] = {"start": verb.idx, "end": verb.idx + len(verb.text), "text": verb.text}
 
+    def _claim_beside_citing(self, head: Attribution, citing: Token, cited: Token) -> bool:
+        """Cut the "citing X" phrase out of ``head``'s claim, or take the claim the parser hung
+        on "citing"; False when ``citing`` is not about ``head``'s claim."""
+        unit_index = head.unit
+        phrase = (min(citing.i, cited.left_edge.i), cited.right_edge.i)
+        if head.content_start is None or head.content_end is None:
+            # "X said, citing officials, that Y": Y parsed as what the officials are cited for.
+            said = [c for c in citing.children if c.dep_ == "ccomp" and c.i > phrase[1]]
+            extent = self._runs_extent(self._subtree_runs(said, unit_index), unit_index)
+            if extent is None:
+                return False
+            head.content_start, head.content_end = extent
+            head.clausal = True
+            return True
+        if not head.content_start <= citing.idx < head.content_end:
+            return citing.head.i == head.verb
+        claim = self.doc.char_span(head.content_start, head.content_end, alignment_mode="expand")
+        if claim is None:
+            return False
+        worded = [
+            (first, last)
+            for first, last in ((claim.start, phrase[0] - 1), (phrase[1] + 1, claim.end - 1))
+            if any(not (t.is_punct or t.is_space) for t in self.doc[first : last + 1])
+        ]
+        if len(worded) == 1:
+            extent = self._trimmed_extent(*worded[0], unit_index)
+            if extent is not None:
+                head.content_start, head.content_end = extent
+        return True
+
     def _relay_nested(self, attributions: list[Attribution]) -> list[Attribution]:
         """ "Experts warn that the bridge will fail, said Reyes": one claim, the experts', relayed by
         Reyes (as "citing" is read), not two. Only where the inner attribution is all the outer one says.
 
-        Two shapes are read the other way round: a trailing "according to" passes on the whole
-        sentence ("The boy said X, according to News4SA": the boy's claim, relayed by News4SA),
-        and hearsay without a speaker ("He is expected to survive, police said") is the outer
-        speaker's own claim."""
+        Two shapes are read the other way round: an attribution after its claim that comes last in
+        the sentence ("according to X", "X reported") passes on the whole sentence ("The boy said Y,
+        according to News4SA": the boy's claim, relayed by News4SA), and hearsay without a speaker
+        ("He is expected to survive, police said") is the outer speaker's own claim. A commitment
+        ("Erdogan said Moscow had agreed to free them") is an event the outer one reports, no relay."""
         dropped: set[int] = set()
         # The inner attribution starts where the outer one's content does, but for "that" and the
         # like: looked up by where each attribution starts, so long runs of them stay cheap.
@@ -506,11 +573,14 @@ class _Finder:
             low, high = bisect_left(starts, outer.content_start), bisect_right(starts, lead)
             for _, k in placed[low:high]:
                 inner = attributions[k]
-                if inner is outer or id(inner) in dropped or not self._says_only(outer, inner):
+                if inner is outer or id(inner) in dropped or self._is_commitment(inner):
+                    continue
+                if not self._says_only(outer, inner):
                     continue
                 if inner.speaker.start is None:
                     dropped.add(id(inner))
-                elif inner.via == "according_to" and inner.cue_start >= (inner.content_end or 0):
+                elif inner.cue_start >= (inner.content_end or 0) and outer.cue_start < inner.cue_start:
+                    # The attribution said last, after the claim, relays the other one.
                     self._mark_relay(outer, inner.speaker)
                     outer.content_end = inner.content_end
                     dropped.add(id(inner))
@@ -520,6 +590,13 @@ class _Finder:
                 break
         return [a for a in attributions if id(a) not in dropped]
 
+    def _is_commitment(self, attribution: Attribution) -> bool:
+        """ "agreed to exchange prisoners": what is said is an infinitive, something to be done."""
+        if attribution.content_start is None or attribution.content_end is None:
+            return False
+        first = _WORDS.search(self.text, attribution.content_start, attribution.content_end)
+        return first is not None and first.group().lower() == "to" and attribution.mode == "reported_speech"
+
     def _first_word(self, start: int, end: int) -> int:
         """Where the first word of ``text[start:end]`` that is not a relay link starts (``end`` if none)."""
         for word in _WORDS.finditer(self.text, start, end):
@@ -528,23 +605,36 @@ class _Finder:
         return end
 
     def _pieces(self, attribution: Attribution) -> list[tuple[int, int]]:
-        """Character spans of an attribution's claim, verb and speaker (if it has one), in text order."""
+        """Character spans of an attribution's claim, verb and speaker phrase (if any), in text order."""
         pieces = [(attribution.cue_start, attribution.cue_end)]
         if attribution.content_start is not None and attribution.content_end is not None:
             pieces.append((attribution.content_start, attribution.content_end))
         speaker = attribution.speaker
         if speaker.start is not None and speaker.end is not None:
-            span = self.doc[speaker.start : speaker.end]
-            pieces.append((span.start_char, span.end_char))
+            doc = self.doc
+            span = doc[speaker.start : speaker.end]
+            start, end = span.start_char, span.end_char
+            if speaker.head is not None and speaker.start <= speaker.head < speaker.end:
+                # The whole phrase ("the stepmother and other witnesses"), unless the parse
+                # makes it reach into the claim or the verb.
+                head = doc[speaker.head]
+                left, right = head.left_edge, head.right_edge
+                whole = (min(start, left.idx), max(end, right.idx + len(right.text)))
+                if not any(whole[0] < e and s < whole[1] for s, e in pieces):
+                    start, end = whole
+            pieces.append((start, end))
         return sorted(pieces)
 
     def _mark_relay(self, attribution: Attribution, relay: Speaker) -> None:
+        own = attribution.speaker
+        if (relay.start, relay.end) == (own.start, own.end):
+            return  # one speaker found twice over its own claim relays nothing
         if relay.start is not None and relay.end is not None:
             attribution.extra.setdefault("relayed_by", _span_dict(self.doc, relay.start, relay.end))
 
     def _says_only(self, outer: Attribution, inner: Attribution) -> bool:
         """Whether ``outer``'s content is ``inner``'s whole attribution: its speaker, verb and claim,
-        joined by nothing but "that" or an auxiliary ("Experts have warned that ...")."""
+        joined by nothing but "that", an auxiliary or an adverb ("Experts have long warned that ...")."""
         if outer.content_start is None or outer.content_end is None:
             return False
         if inner.content_start is None or inner.content_end is None:
@@ -552,12 +642,22 @@ class _Finder:
         pieces = self._pieces(inner)
         if pieces[0][0] < outer.content_start or max(end for _, end in pieces) > outer.content_end:
             return False
-        rest, position = [], outer.content_start
+        gaps, position = [], outer.content_start
         for start, end in pieces:
-            rest.append(self.text[position:start])
+            gaps.append((position, start))
             position = max(position, end)
-        rest.append(self.text[position : outer.content_end])
-        return set(_WORDS.findall(" ".join(rest).lower())) <= _RELAY_LINKS
+        gaps.append((position, outer.content_end))
+        for start, end in gaps:
+            for word in _WORDS.finditer(self.text, start, max(start, end)):
+                if word.group().lower() not in _RELAY_LINKS and not self._is_plain_adverb(*word.span()):
+                    return False
+        return True
+
+    def _is_plain_adverb(self, start: int, end: int) -> bool:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return span is not None and all(
+            t.pos_ == "ADV" and t.dep_ == "advmod" and t.lower_ in _RELAY_ADVERBS for t in span
+        )
 
     # ----------------------------------------------------------------- helpers
     def _in_quote(self, index: int) -> bool:
@@ -608,7 +708,7 @@ class _Finder:
             or (doc[first].lower_ == "that" and doc[first].dep_ == "mark")
         ):
             first += 1
-        while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in '"”)')):
+        while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in '"”)%')):
             last -= 1
         if first > last:
             return None
@@ -784,6 +884,7 @@ class _Finder:
             if c.dep_ in ("ccomp", "xcomp")
             and unit.start <= c.i < unit.end
             and not any(m.dep_ == "mark" and m.lower_ in ("than", "as") for m in c.children)
+            and not self._is_trailing_attribution(c, unit)
         ]
         picked.extend(clausal)
         if not cognition:
@@ -826,6 +927,16 @@ class _Finder:
         if extent is None:
             return None
         return extent[0], extent[1], bool(clausal) or after_colon
+
+    def _is_trailing_attribution(self, clause: Token, unit: Unit) -> bool:
+        """ "A said X, the Post reported": the parser may hang "the Post reported" on "said" as a
+        second complement; it attributes the whole sentence and is no part of what A said."""
+        if clause.lemma_.lower() not in SPEECH_VERBS or not any(c.dep_ == "nsubj" for c in clause.children):
+            return False
+        first = clause.left_edge.i
+        doc = self.doc
+        after_comma = doc[first].text == "," or (first > unit.start and doc[first - 1].text == ",")
+        return after_comma and all(t.is_punct or t.is_space for t in doc[clause.right_edge.i + 1 : unit.end])
 
     def _parenthetical_content(
         self, verb: Token, speaker_start: int, unit_index: int
