@@ -92,7 +92,7 @@ def test_climate_article_gets_climate_narratives_with_quoted_evidence(
     assert all(label.label.startswith("CC: ") for label in narratives)
     for label in ctx.analysis.labels:
         assert 0.0 <= label.score <= 1.0
-        assert label.analyser == "narratives@2"
+        assert label.analyser == "narratives@3"
         for evidence in label.details["evidence"]:
             assert CLIMATE[evidence["start"] : evidence["end"]] == evidence["text"]
         if label.details["evidence"]:
@@ -114,7 +114,14 @@ def test_plain_local_news_is_other(
     assert ("article_embedding" in ctx.scratch) is embed
     assert _labels(ctx, "narrative") == ["Other"]
     assert _labels(ctx, "subnarrative") == []
-    assert "None of the task's narratives" in ctx.analysis.labels[0].reason
+    other = ctx.analysis.labels[0]
+    assert "None of the task's narratives" in other.reason
+    # How close the call was: the threshold, and the nearest narratives of the article's domain.
+    assert other.score >= other.details["threshold"]
+    nearest = other.details["nearest"]
+    assert len(nearest) == 2 and nearest[0]["score"] >= nearest[1]["score"]
+    assert all(n["label"] in models.narratives.narratives.labels for n in nearest)
+    assert f'"{short_label(nearest[0]["label"])}" ({nearest[0]["score"]:.2f})' in other.reason
 
 
 def test_empty_article_gets_no_label(

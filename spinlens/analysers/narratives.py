@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from spinlens.models.semeval2025 import Semeval2025Models
 
 NAME = "narratives"
-VERSION = 2
+# 3: an "Other" label names the nearest narratives.
+VERSION = 3
+# How many of the nearest narratives an "Other" label names.
+NEAREST = 2
 DOMAIN_WORDS = {"UA": "the war in Ukraine", "CC": "climate change"}
 _QUOTE_CHARS = 180
 
@@ -78,16 +81,28 @@ class NarrativeAnalyser:
         prediction = model.decide(scores, 0, thresholds)
         analyser = f"{NAME}@{VERSION}"
         if prediction.is_other:
+            # The nearest narratives tell a reader how close the call was, and what to look for.
+            nearest = [
+                (lab, round(p, 3)) for lab, p in model.nearest(scores, 0, prediction.domain, k=NEAREST)
+            ]
+            reason = (
+                "None of the task's narratives about the war in Ukraine or climate change is pushed here "
+                f"(probability that none applies: {prediction.p_other:.2f}; {thresholds.other:.2f} is enough)"
+            )
+            if nearest:
+                reason += "; nearest: " + ", ".join(f'"{short_label(lab)}" ({p:.2f})' for lab, p in nearest)
             analysis.add_label(
                 "narrative",
                 OTHER,
                 score=round(prediction.p_other, 3),
-                reason=(
-                    "None of the task's narratives about the war in Ukraine or climate change is pushed here "
-                    f"(probability that none applies: {prediction.p_other:.2f})."
-                ),
+                reason=reason + ".",
                 analyser=analyser,
-                details={"p_other": round(prediction.p_other, 3), "evidence": []},
+                details={
+                    "p_other": round(prediction.p_other, 3),
+                    "threshold": thresholds.other,
+                    "nearest": [{"label": lab, "score": p} for lab, p in nearest],
+                    "evidence": [],
+                },
             )
             return
         sentences = [s for p in ctx.paragraphs for s in split_sentences(p.text, p.start)]

@@ -457,6 +457,19 @@ class NarrativeModel:
             subs.extend(self._subnarratives_for(scores.subnarratives[i], narrative, thresholds.sub))
         return NarrativePrediction(chosen, subs, p_other, domain)
 
+    def nearest(self, scores: NarrativeScores, i: int, domain: str, k: int) -> list[tuple[str, float]]:
+        """The ``k`` likeliest narratives of ``domain`` for article ``i``, best first."""
+        probs = scores.narratives[i]
+        ranked = sorted(
+            (
+                (label, float(probs[j]))
+                for j, label in enumerate(self.narratives.labels)
+                if self.domains[label] == domain
+            ),
+            key=lambda pair: -pair[1],
+        )
+        return ranked[:k]
+
     def _narratives_for(self, probs: np.ndarray, domain: str, relative: float) -> list[tuple[str, float]]:
         candidates = [j for j, label in enumerate(self.narratives.labels) if self.domains[label] == domain]
         if not candidates:

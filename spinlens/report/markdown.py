@@ -19,6 +19,7 @@ from spinlens.report.summary import (
     excerpt,
     genre_of,
     line_of,
+    narrative_text,
     no_entities_message,
     roles_text,
     sourcing_overview,
@@ -96,7 +97,7 @@ def render_markdown(analysis: Analysis) -> str:
     for kind, name in (("narrative", "Narratives"), ("subnarrative", "Sub-narratives")):
         labels = by_score(analysis.labels_of(kind))
         if labels:
-            joined = "; ".join(f"{escape_markdown(lab.label)} ({lab.score:.2f})" for lab in labels)
+            joined = "; ".join(escape_markdown(narrative_text(lab)) for lab in labels)
             out.append(f"- **{name}:** {joined}")
     out.append("")
 

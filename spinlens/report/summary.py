@@ -74,6 +74,20 @@ def by_score(labels: list[DocLabel]) -> list[DocLabel]:
     return sorted(labels, key=lambda lab: (-lab.score, lab.label))
 
 
+def narrative_text(label: DocLabel) -> str:
+    """ "URW: Praise of Russia (0.61)"; an "Other" label adds the nearest narratives it was chosen over."""
+    text = f"{label.label} ({label.score:.2f})"
+    nearest = label.details.get("nearest") if label.label == "Other" else None
+    if isinstance(nearest, list) and nearest:
+        named = ", ".join(
+            f"{str(n.get('label', '')).split(': ', 1)[-1]} {float(n.get('score', 0.0)):.2f}"
+            for n in nearest
+            if isinstance(n, dict)
+        )
+        text = f"{label.label} ({label.score:.2f}; nearest: {named})"
+    return text
+
+
 def line_of(finding: Finding) -> int | None:
     line = finding.details.get("line")
     return line if isinstance(line, int) else None

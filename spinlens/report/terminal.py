@@ -31,6 +31,7 @@ from spinlens.report.summary import (
     family_of,
     genre_of,
     line_of,
+    narrative_text,
     no_entities_message,
     roles_text,
     sourcing_overview,
@@ -73,7 +74,7 @@ def _header(analysis: Analysis) -> Panel:
     for kind, name in (("narrative", "Narratives"), ("subnarrative", "Sub-narratives")):
         labels = by_score(analysis.labels_of(kind))
         if labels:
-            grid.add_row(name, _text("; ".join(f"{lab.label} ({lab.score:.2f})" for lab in labels)))
+            grid.add_row(name, _text("; ".join(narrative_text(lab) for lab in labels)))
     grid.add_row("Language", _text(article.language or "undetermined"))
     grid.add_row("Length", _text(f"{len(article.text):,} characters"))
     for warning in analysis.warnings:
