@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,18 @@ if TYPE_CHECKING:
 
 # What the pipeline itself provides before any analyser runs.
 PROVIDED = ("doc", "paragraphs")
+
+
+@cache
+def code_digest() -> str:
+    """A digest of spinlens's own Python code. Analyser versions are raised by hand when results
+    change; the digest makes sure an analysis stored by another build is never taken for this one's
+    when a raise was forgotten."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 @dataclass
@@ -64,14 +78,19 @@ class Pipeline:
 
     @property
     def fingerprint(self) -> dict[str, str]:
-        """What decides the results: each analyser's version and, where it has one, its model's."""
+        """What decides the results: each analyser's version and, where it has one, its model's,
+        spaCy's model, and the build of spinlens."""
+        from spinlens import __version__
 
         def version(analyser: Analyser) -> str:
             model = model_version(analyser)
             return analyser_id(analyser) + (f"+{model}" if model else "")
 
         spacy_version = self.nlp.meta.get("version", "?") if self.nlp is not None else "none"
-        return {a.name: version(a) for a in self.analysers} | {"spacy": spacy_version}
+        return {a.name: version(a) for a in self.analysers} | {
+            "spacy": spacy_version,
+            "spinlens": f"{__version__}+{code_digest()}",
+        }
 
     def _check_order(self) -> None:
         available = set(PROVIDED if self.nlp is not None else ("paragraphs",))

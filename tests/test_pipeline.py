@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -70,6 +71,28 @@ def test_pipeline_fingerprint_changes_when_a_model_is_retrained() -> None:
     assert first == same
     assert first != retrained
     assert first["modelled"].startswith("modelled@2+")
+
+
+def test_pipeline_fingerprint_names_the_build_of_spinlens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinlens import __version__, pipeline
+
+    fingerprint = Pipeline([Marks()], nlp=None).fingerprint
+    assert fingerprint["spinlens"] == f"{__version__}+{pipeline.code_digest()}"
+    # Another build of the same version (an edited analyser) is another fingerprint.
+    package = tmp_path / "spinlens"
+    package.mkdir()
+    (package / "pipeline.py").write_text("x = 1\n")
+    monkeypatch.setattr(pipeline, "__file__", str(package / "pipeline.py"))
+    pipeline.code_digest.cache_clear()
+    try:
+        before = pipeline.code_digest()
+        (package / "pipeline.py").write_text("x = 2\n")
+        pipeline.code_digest.cache_clear()
+        assert pipeline.code_digest() != before
+    finally:
+        pipeline.code_digest.cache_clear()
 
 
 def test_analyse_many_gives_the_same_results_in_worker_processes() -> None:
