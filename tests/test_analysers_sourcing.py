@@ -372,6 +372,24 @@ def test_a_relay_may_hold_adverbs_of_time_but_not_of_judgement(make_context: Mak
     assert analysis.summaries["sourcing"]["total"] == 3
 
 
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("The lawsuit filed by Tom Reyes claims that the guards beat him.", "named_person"),
+        ("Medical files show that the boy was treated twice.", "unattributed"),
+        ("The motion argues that the search was illegal.", "unattributed"),
+        ("A summary of the proposal says that taxes will rise.", "unattributed"),
+        ("A report by a plumber says that the pipes will burst.", "anonymous"),
+    ],
+)
+def test_documents_speak_for_their_authors_not_their_topics(
+    make_context: MakeContext, sentence: str, label: str
+) -> None:
+    analysis = run(make_context, f"Court papers\n{sentence}\n")
+    (finding,) = analysis.findings_of("sourcing")
+    assert finding.label == label
+
+
 def test_a_claim_keeps_its_closing_percent_sign(make_context: MakeContext) -> None:
     text = "Markets\nThe bank's chief warned that shares could fall another 20%.\n"
     assert finding_for(run(make_context, text), "shares").text == "shares could fall another 20%"

@@ -110,6 +110,10 @@ _RELAY_ADVERBS = frozenset(
         "initially",
     }
 )
+# "A lawsuit filed by X": verbs whose agent wrote or sent the document, so its claims are theirs.
+_AUTHORING_VERBS = frozenset(
+    {"file", "write", "sign", "issue", "publish", "release", "author", "compile", "prepare", "submit", "send"}
+)
 # How many sentence units back a pronoun may look for the person it stands for.
 RESOLUTION_WINDOW = 3
 # A "sentence" of more tokens than this is run-on text without sentence punctuation
@@ -1161,7 +1165,9 @@ class _Finder:
                 return Speaker("media", start, end, head.i, 0.85)
             agent = self._agent_of(head)
             if agent is not None:
-                inner = self._classify(agent, strong=True)
+                # "a report by X" names who wrote it; "a summary of the proposal" names only its topic.
+                topical = agent.dep_ == "pobj" and agent.head.lower_ in ("of", "for", "at")
+                inner = self._classify(agent, strong=not topical)
                 if inner is not None and inner.klass != "unattributed":
                     return Speaker(
                         inner.klass, start, end, head.i, inner.confidence * 0.9, pending=inner.pending
@@ -1252,6 +1258,12 @@ class _Finder:
                 return child
             if child.dep_ == "prep" and child.lower_ in ("by", "from", "of", "for", "at"):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+            if child.dep_ == "acl" and child.lemma_.lower() in _AUTHORING_VERBS:
+                # "a lawsuit filed by X", "a letter signed by X"; not "emails seen by X".
+                by = next((c for c in child.children if c.dep_ == "agent" or c.lower_ == "by"), None)
+                pobj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
                 if pobj is not None:
                     return pobj
         return None

@@ -136,6 +136,8 @@ DOCUMENT_NOUNS: frozenset[str] = frozenset(
         "indictment", "ruling", "verdict", "decree", "order", "readout", "dossier",
         "analysis", "review", "post", "tweet", "message", "video", "footage", "book",
         "article", "editorial", "op-ed", "column", "blog", "website", "record", "records",
+        "email", "file", "lawsuit", "suit", "motion", "petition", "complaint", "affidavit",
+        "testimony", "summary", "draft", "text",
     }
 )
 
