@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
 NAME = "sourcing"
 # Stored analyses are reused while every analyser's version is unchanged: raise it whenever the
-# findings for a text change (2: claims relayed through "citing", "X reported" and adverbs).
+# findings for a text change (2: relays through "citing", "X reported" and adverbs; documents as sources).
 VERSION = 2
 ANALYSER_ID = f"{NAME}@{VERSION}"
 
