@@ -426,6 +426,8 @@ NOT_ATTRIBUTIONS = (
     "The port proved that it could handle larger ships.\n"
     "Dock workers think in terms of shifts, not hours.\n"
     "Easier said than done.\n"
+    "The storm has claimed 57 lives since Monday.\n"
+    "The harbour crew claimed the regatta title in May.\n"
 )
 
 

@@ -110,6 +110,23 @@ _RELAY_ADVERBS = frozenset(
         "initially",
     }
 )
+# What one claims by taking it, not by saying it: "claimed 57 lives", "claimed the title".
+_TAKEN_NOT_SAID = frozenset(
+    {
+        "life",
+        "lives",
+        "victim",
+        "casualty",
+        "title",
+        "seat",
+        "victory",
+        "win",
+        "prize",
+        "throne",
+        "crown",
+        "trophy",
+    }
+)
 # "A lawsuit filed by X": verbs whose agent wrote or sent the document, so its claims are theirs.
 _AUTHORING_VERBS = frozenset(
     {"file", "write", "sign", "issue", "publish", "release", "author", "compile", "prepare", "submit", "send"}
@@ -744,6 +761,10 @@ class _Finder:
         lemma = verb.lemma_.lower()
         if lemma == "point" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
             return None
+        if lemma == "claim" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in _TAKEN_NOT_SAID for c in verb.children
+        ):
+            return None  # "the plague has claimed 57 lives"
         is_speech = lemma in SPEECH_VERBS
         is_cognition = lemma in COGNITION_VERBS and not is_speech
         if lemma in EVIDENCE_VERBS and not is_speech:
