@@ -254,19 +254,55 @@ def test_citing_sources_makes_the_sources_the_speaker(make_context: MakeContext)
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "claim", "source", "relay"),
     [
-        "The Courier reported, citing two people briefed on the plan, that the mill would close in June.",
-        "The Courier reported that the mill would close in June, citing two people briefed on the plan.",
-        "The Courier said, citing two people briefed on the plan, that the mill would close in June.",
+        # "citing" wherever the parser hangs it, and whatever it reads the claim as.
+        (
+            "The Courier reported, citing two people briefed on the plan, that the mill would close in June.",
+            "the mill would close in June",
+            "two people briefed on the plan",
+            "Courier",
+        ),
+        (
+            "The Courier reported that the mill would close in June, citing two people briefed on the plan.",
+            "the mill would close in June",
+            "two people briefed on the plan",
+            "Courier",
+        ),
+        (
+            "The Courier said, citing two people briefed on the plan, that the mill would close in June.",
+            "the mill would close in June",
+            "two people briefed on the plan",
+            "Courier",
+        ),
+        # A report after the claim relays the whole sentence, whatever the speaker's phrase holds.
+        (
+            "The boy said the man pulled his hair, the Daily Post reported.",
+            "the man pulled his hair",
+            "boy",
+            "Daily Post",
+        ),
+        (
+            "The boy and two other witnesses said the man pulled his hair, the Daily Post reported.",
+            "the man pulled his hair",
+            "boy",
+            "Daily Post",
+        ),
+        (
+            "Tom Reyes, the city engineer, said the man pulled his hair, the Daily Post reported.",
+            "the man pulled his hair",
+            "Tom Reyes",
+            "Daily Post",
+        ),
     ],
 )
-def test_citing_sources_in_any_position_relays_the_claim(make_context: MakeContext, sentence: str) -> None:
-    analysis = run(make_context, f"Mill closing\n{sentence}\n")
-    finding = finding_for(analysis, "the mill would close")
-    assert finding.text == "the mill would close in June"
-    assert finding.label == "anonymous" and speaker(finding) == "two people briefed on the plan"
-    assert finding.details["relayed_by"]["text"] == "Courier"
+def test_a_relayed_claim_is_one_finding(
+    make_context: MakeContext, sentence: str, claim: str, source: str, relay: str
+) -> None:
+    analysis = run(make_context, f"Town news\n{sentence}\n")
+    finding = finding_for(analysis, claim)
+    assert finding.text == claim and speaker(finding) == source
+    assert finding.details["relayed_by"]["text"] == relay
     assert analysis.summaries["sourcing"]["total"] == 1
 
 
@@ -320,24 +356,6 @@ def test_citing_what_someone_in_the_claim_did_is_no_relay(make_context: MakeCont
     finding = finding_for(run(make_context, text), "shot a guard")
     assert speaker(finding) == "Courier" and "relayed_by" not in finding.details
     assert finding.text.endswith("citing grievances over the draft")
-
-
-@pytest.mark.parametrize(
-    ("sentence", "source"),
-    [
-        ("The boy said the man pulled his hair, the Daily Post reported.", "boy"),
-        ("The boy and two other witnesses said the man pulled his hair, the Daily Post reported.", "boy"),
-        ("Tom Reyes, the city engineer, said the man pulled his hair, the Daily Post reported.", "Tom Reyes"),
-    ],
-)
-def test_a_trailing_report_relays_the_whole_sentence(
-    make_context: MakeContext, sentence: str, source: str
-) -> None:
-    analysis = run(make_context, f"Hat snatch\n{sentence}\n")
-    finding = finding_for(analysis, "pulled his hair")
-    assert finding.text == "the man pulled his hair" and speaker(finding) == source
-    assert finding.details["relayed_by"]["text"] == "Daily Post"
-    assert analysis.summaries["sourcing"]["total"] == 1
 
 
 def test_the_attribution_said_last_relays_the_one_before(make_context: MakeContext) -> None:
