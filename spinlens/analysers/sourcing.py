@@ -532,7 +532,7 @@ class _Finder:
             # officer, citing grievances"): only a noun that names a source makes it a relay then.
             direct = verb.head.i == head.verb
             source = self._classify(cited, strong=direct, according=direct)
-            if source is None or not self._claim_beside_citing(head, verb, cited):
+            if source is None or not self._claim_beside_citing(head, verb, cited, direct=direct):
                 continue
             relay = head.speaker
             if relay.start is not None and relay.end is not None:
@@ -541,9 +541,10 @@ class _Finder:
             head.score = min(head.score, source.confidence)
             head.extra["relay_cue"] = {"start": verb.idx, "end": verb.idx + len(verb.text), "text": verb.text}
 
-    def _claim_beside_citing(self, head: Attribution, citing: Token, cited: Token) -> bool:
+    def _claim_beside_citing(self, head: Attribution, citing: Token, cited: Token, *, direct: bool) -> bool:
         """Cut the "citing X" phrase out of ``head``'s claim, or take the claim the parser hung
-        on "citing"; False when ``citing`` is not about ``head``'s claim."""
+        on "citing"; False when ``citing`` is not about ``head``'s claim. ``direct``: "citing"
+        hangs on ``head``'s own verb."""
         unit_index = head.unit
         phrase = (min(citing.i, cited.left_edge.i), cited.right_edge.i)
         if head.content_start is None or head.content_end is None:
@@ -556,14 +557,14 @@ class _Finder:
             head.clausal = True
             return True
         if not head.content_start <= citing.idx < head.content_end:
-            return citing.head.i == head.verb
+            return direct
         claim = self.doc.char_span(head.content_start, head.content_end, alignment_mode="expand")
         if claim is None:
             return False
         worded = [
-            (first, last)
-            for first, last in ((claim.start, phrase[0] - 1), (phrase[1] + 1, claim.end - 1))
-            if any(not (t.is_punct or t.is_space) for t in self.doc[first : last + 1])
+            run
+            for run in ((claim.start, phrase[0] - 1), (phrase[1] + 1, claim.end - 1))
+            if self._has_words(*run)
         ]
         if len(worded) == 1:
             extent = self._trimmed_extent(*worded[0], unit_index)
@@ -713,11 +714,14 @@ class _Finder:
 
         A run of punctuation alone (the full stop after "..., according to the mayor.") is left
         out: the extent would reach over the cue before it."""
-        doc = self.doc
-        worded = [r for r in runs if any(not (t.is_punct or t.is_space) for t in doc[r[0] : r[1] + 1])]
+        worded = [r for r in runs if self._has_words(*r)]
         if not worded:
             return None
         return self._trimmed_extent(min(r[0] for r in worded), max(r[1] for r in worded), unit_index)
+
+    def _has_words(self, first: int, last: int) -> bool:
+        """Whether tokens ``first`` to ``last`` hold anything but punctuation and space."""
+        return any(not (t.is_punct or t.is_space) for t in self.doc[first : last + 1])
 
     def _trimmed_extent(self, first: int, last: int, unit_index: int) -> tuple[int, int] | None:
         unit = self.units.units[unit_index]
@@ -961,7 +965,7 @@ class _Finder:
         first = clause.left_edge.i
         doc = self.doc
         after_comma = doc[first].text == "," or (first > unit.start and doc[first - 1].text == ",")
-        return after_comma and all(t.is_punct or t.is_space for t in doc[clause.right_edge.i + 1 : unit.end])
+        return after_comma and not self._has_words(clause.right_edge.i + 1, unit.end - 1)
 
     def _parenthetical_content(
         self, verb: Token, speaker_start: int, unit_index: int
