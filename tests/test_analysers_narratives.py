@@ -92,7 +92,7 @@ def test_climate_article_gets_climate_narratives_with_quoted_evidence(
     assert all(label.label.startswith("CC: ") for label in narratives)
     for label in ctx.analysis.labels:
         assert 0.0 <= label.score <= 1.0
-        assert label.analyser == "narratives@3"
+        assert label.analyser == "narratives@4"
         for evidence in label.details["evidence"]:
             assert CLIMATE[evidence["start"] : evidence["end"]] == evidence["text"]
         if label.details["evidence"]:
@@ -111,7 +111,7 @@ def test_plain_local_news_is_other(
 ) -> None:
     ctx = make_context(NOTICE)
     NarrativeAnalyser(models, embed=embed)(ctx)
-    assert ("article_embedding" in ctx.scratch) is embed
+    assert ("article_paragraph_vectors" in ctx.scratch) is embed
     assert _labels(ctx, "narrative") == ["Other"]
     assert _labels(ctx, "subnarrative") == []
     other = ctx.analysis.labels[0]

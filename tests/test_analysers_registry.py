@@ -79,5 +79,5 @@ print(sorted(set(sys.modules) - before), *sizes, *(sorted(s) for s in scratches)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    read = "['article_embedding', 'technique_encoding']"
+    read = "['article_paragraph_vectors', 'technique_encoding']"
     assert done.stdout.strip() == f"[] 1 1 {read} {read}"

@@ -21,13 +21,15 @@ from spinlens.models.semeval2025 import (
     SHIPPED_DIR,
     NarrativeModel,
     article_sentences,
+    embedding_head_inputs,
+    label_descriptions,
     samples_f1,
     split_sentences,
 )
 from spinlens.models.semeval2025 import (
     load_semeval2025 as load_models,
 )
-from spinlens.nlp.embed import article_embeddings
+from spinlens.nlp.embed import ParagraphVectors, article_paragraph_vectors
 from spinlens.report.semeval2025 import SUBTASK1_FILE, write_semeval2025_predictions
 from spinlens.train.semeval2025 import NARRATIVE_SHARES
 
@@ -211,17 +213,58 @@ def test_embedding_heads_are_tuned_saved_and_mixed_in(trained: Path) -> None:
         "Kyiv takes orders\n\nThe regime in Kyiv obeys its Western masters and has no will of its own.",
         "Fair in the square\n\nLocal bakers held a fair with music while the library opened on Sunday.",
     ]
-    embeddings = article_embeddings(texts)
-    plain, mixed = model.scores(texts), model.scores(texts, embeddings)
+    vectors = article_paragraph_vectors(texts)
+    plain, mixed = model.scores(texts), model.scores(texts, vectors)
     w = model.embedded.share
-    own = model.embedded.narratives.probabilities(embeddings)
+    own = model.embedded.narratives.probabilities(model.embedded.inputs(vectors))
     assert np.allclose(mixed.narratives, (1 - w) * plain.narratives + w * own)
     assert np.array_equal(mixed.subnarratives, plain.subnarratives)
-    assert model.thresholds_for(embeddings) == model.embedded.thresholds
+    assert model.thresholds_for(vectors) == model.embedded.thresholds
     assert model.thresholds_for(None) == model.thresholds
-    first, second = model.predict(texts, embeddings)
+    first, second = model.predict(texts, vectors)
     assert PUPPET in first.narrative_labels
     assert second.narrative_labels == ["Other"]
+
+
+def test_label_descriptions_drop_the_domain_and_the_fallbacks() -> None:
+    narratives = ["Other", PUPPET, NUKES]
+    parents = {
+        PUPPET_SUB: PUPPET,
+        f"{PUPPET}: Other": PUPPET,
+        NUKES_SUB: NUKES,
+    }
+    assert label_descriptions(narratives, parents) == [
+        "Discrediting Ukraine",
+        "Amplifying war-related fears",
+        "Amplifying war-related fears: There is a real possibility that nuclear weapons will be employed",
+        "Discrediting Ukraine: Ukraine is a puppet of the West",
+    ]
+
+
+def test_closeness_columns_are_the_best_paragraph_and_the_whole_article() -> None:
+    first = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float32)
+    vectors = ParagraphVectors((first, np.zeros((0, 3), dtype=np.float32)))
+    anchors = np.array([[1.0, 0.0, 0.0], [0.0, 0.6, 0.8]], dtype=np.float32)
+    X = embedding_head_inputs(vectors, anchors, weight=2.0)
+    mean = np.array([1.0, 1.0, 0.0]) / np.sqrt(2.0)
+    # Columns: the mean vector; per anchor the best paragraph's similarity; per anchor the mean's; the
+    # similarities times the weight. An article without paragraphs reads zeros.
+    expected = np.concatenate([mean, 2.0 * np.array([1.0, 0.6]), 2.0 * (mean @ anchors.T)])
+    assert X.shape == (2, 3 + 2 + 2)
+    assert np.allclose(X[0], expected)
+    assert not X[1].any()
+    assert np.array_equal(embedding_head_inputs(vectors, None, 2.0), vectors.pooled())
+
+
+def test_trained_embedding_heads_read_the_label_descriptions(trained: Path) -> None:
+    model = load_models(trained).narratives
+    assert model.embedded is not None and model.embedded.anchors is not None
+    described = label_descriptions(model.narratives.labels, model.parents)
+    assert model.embedded.anchors.shape == (len(described), 384)
+    assert model.embedded.narratives.coef.shape[1] == 384 + 2 * len(described)
+    # The anchors are the descriptions embedded as article paragraphs are.
+    closest = model.embedded.anchors @ article_paragraph_vectors(["Discrediting Ukraine"]).pooled()[0]
+    assert described[int(np.argmax(closest))] == "Discrediting Ukraine"
 
 
 def test_models_without_embedding_heads_ignore_embeddings(trained: Path, tmp_path: Path) -> None:
@@ -233,7 +276,7 @@ def test_models_without_embedding_heads_ignore_embeddings(trained: Path, tmp_pat
     model = load_models(older).narratives
     assert model.embedded is None
     text = ["Kyiv takes orders\n\nThe regime in Kyiv obeys its Western masters and has no will of its own."]
-    assert model.predict(text, article_embeddings(text)) == model.predict(text)
+    assert model.predict(text, article_paragraph_vectors(text)) == model.predict(text)
 
 
 def test_evidence_is_the_sentence_carrying_the_label(trained: Path) -> None:
@@ -276,6 +319,10 @@ def test_shipped_models_load_with_the_task_labels() -> None:
         models.narratives.parents[s] in models.narratives.narratives.labels for s in models.narratives.parents
     )
     assert models.roles.main.labels == ["Protagonist", "Antagonist", "Innocent"]
+    embedded = models.narratives.embedded
+    assert embedded is not None and embedded.anchors is not None
+    described = label_descriptions(models.narratives.narratives.labels, models.narratives.parents)
+    assert embedded.anchors.shape == (len(described), 384)
     size = sum(p.stat().st_size for p in SHIPPED_DIR.iterdir())
     assert size <= 12 * 1024 * 1024
     prediction = models.narratives.predict(

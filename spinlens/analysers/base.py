@@ -19,13 +19,14 @@ from spinlens.core.model import Analysis
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from spinlens.nlp.embed import ParagraphVectors
     from spinlens.nlp.segment import Paragraph
 
 T = TypeVar("T")
 
 # Context.scratch keys of model work that needs only the text and its paragraphs, which
 # spinlens.pipeline.load_pipeline may have done in advance for articles it was given.
-ARTICLE_EMBEDDING = "article_embedding"
+ARTICLE_PARAGRAPH_VECTORS = "article_paragraph_vectors"
 TECHNIQUE_ENCODING = "technique_encoding"
 
 
@@ -67,8 +68,13 @@ def analyser_id(analyser: Analyser) -> str:
     return f"{analyser.name}@{analyser.version}"
 
 
-def article_embedding(ctx: Context) -> np.ndarray:
-    """The article's embedding as a ``(1, 384)`` array, computed once per article for every analyser."""
-    from spinlens.nlp.embed import article_embeddings
+def article_paragraph_vectors(ctx: Context) -> ParagraphVectors:
+    """The embeddings of the article's opening paragraphs, computed once per article for every analyser."""
+    from spinlens.nlp.embed import article_paragraph_vectors as embed_paragraphs
 
-    return ctx.memo(ARTICLE_EMBEDDING, lambda: article_embeddings([ctx.analysis.article.text]))
+    return ctx.memo(ARTICLE_PARAGRAPH_VECTORS, lambda: embed_paragraphs([ctx.analysis.article.text]))
+
+
+def article_embedding(ctx: Context) -> np.ndarray:
+    """The article's embedding (its mean paragraph vector) as a ``(1, 384)`` array."""
+    return article_paragraph_vectors(ctx).pooled()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from spinlens.analysers.base import Context, article_embedding
+from spinlens.analysers.base import Context, article_paragraph_vectors
 from spinlens.datasets.semeval2025 import DOMAIN_PREFIX, OTHER
 from spinlens.models import card_digest
 from spinlens.models.semeval2025 import (
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from spinlens.models.semeval2025 import Semeval2025Models
 
 NAME = "narratives"
-# 3: an "Other" label names the nearest narratives.
-VERSION = 3
+# 3: an "Other" label names the nearest narratives. 4: the embedding heads read label closeness.
+VERSION = 4
 # How many of the nearest narratives an "Other" label names.
 NEAREST = 2
 DOMAIN_WORDS = {"UA": "the war in Ukraine", "CC": "climate change"}
@@ -52,10 +52,10 @@ def narrative_scores(
 ) -> tuple[NarrativeScores, NarrativeThresholds]:
     """The model's scores for this article and the thresholds that go with them, computed once per
     article: the narrative and role analysers both decide from them."""
-    embeddings = article_embedding(ctx) if embed and model.embedded is not None else None
-    key = f"narrative_scores:{id(model)}:{embeddings is not None}"
-    scores = ctx.memo(key, lambda: model.scores([ctx.analysis.article.text], embeddings))
-    return scores, model.thresholds_for(embeddings)
+    vectors = article_paragraph_vectors(ctx) if embed and model.embedded is not None else None
+    key = f"narrative_scores:{id(model)}:{vectors is not None}"
+    scores = ctx.memo(key, lambda: model.scores([ctx.analysis.article.text], vectors))
+    return scores, model.thresholds_for(vectors)
 
 
 class NarrativeAnalyser:

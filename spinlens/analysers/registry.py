@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from spinlens.analysers.base import ARTICLE_EMBEDDING, TECHNIQUE_ENCODING, Analyser
+from spinlens.analysers.base import ARTICLE_PARAGRAPH_VECTORS, TECHNIQUE_ENCODING, Analyser
 from spinlens.models import MODEL_TASKS
 
 PROFILES = ("default", "fast")
@@ -107,7 +107,7 @@ def text_reader(
     if profile not in PARSED_PROFILES:
         return lambda texts: [{} for _ in texts]
     from spinlens.models.technique_encoder import load_technique_encoder
-    from spinlens.nlp.embed import article_embeddings
+    from spinlens.nlp.embed import article_paragraph_vectors
     from spinlens.nlp.segment import paragraphs
 
     encoder_dir = task_models_dir(models_dir, "techniques_encoder")
@@ -119,7 +119,7 @@ def text_reader(
         return [
             {
                 TECHNIQUE_ENCODING: encoder.encode(paragraphs(text)),
-                ARTICLE_EMBEDDING: article_embeddings([text]),
+                ARTICLE_PARAGRAPH_VECTORS: article_paragraph_vectors([text]),
             }
             for text in texts
         ]

@@ -38,7 +38,7 @@ from spinlens.datasets.semeval2025 import (
 )
 from spinlens.evaluate.metrics import multilabel_scores, single_label_scores
 from spinlens.models.semeval2025 import TfidfEncoder, samples_f1
-from spinlens.train.embedding_cache import embed_articles_cached
+from spinlens.train.embedding_cache import embed_paragraphs_cached
 from spinlens.train.semeval2025 import (
     document_folds,
     document_stratum,
@@ -318,7 +318,7 @@ def cross_validate_loaded(
 
         test_n = [d for d in test if d.narratives]
         test_texts = [d.text for d in test_n]
-        predictions = models.narratives.predict(test_texts, embed_articles_cached(test_texts))
+        predictions = models.narratives.predict(test_texts, embed_paragraphs_cached(test_texts))
         without_embedding = models.narratives.predict(test_texts)
         fast_coarse.extend(p.narrative_labels for p in without_embedding)
         fast_fine.extend(p.subnarrative_labels for p in without_embedding)

@@ -53,7 +53,7 @@ from spinlens.datasets.semeval2025 import (
 from spinlens.models import linear, tfidf
 from spinlens.models.arrays import sigmoid
 from spinlens.models.sparse import sparse
-from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS
+from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS, ParagraphVectors
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -79,6 +79,10 @@ NARRATIVE_C = 30.0
 # The embedding heads see 384 dense columns, not a sparse vocabulary: they need far
 # more regularisation than the TF-IDF heads.
 NARRATIVE_EMBEDDED_C = 1.0
+# The embedding heads also read how close the article comes to each label's own words: the best
+# of its paragraphs and the article as a whole (cosine similarities, times this weight). A
+# narrative argued in one paragraph is diluted in the article's mean vector.
+LABEL_CLOSENESS_WEIGHT = 1.0
 ROLE_TFIDF: dict[str, Any] = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True}
 ROLE_C = 3.0
 SALIENCE_C = 1.0
@@ -304,46 +308,89 @@ class NarrativePrediction:
         return [s for s, _ in self.subnarratives]
 
 
+def label_descriptions(narratives: Sequence[str], subnarratives: Mapping[str, str]) -> list[str]:
+    """The words of each narrative and specific sub-narrative, without the domain prefix.
+
+    ``subnarratives`` maps each sub-narrative to its narrative. "URW: Discrediting Ukraine" reads
+    "Discrediting Ukraine"; its sub-narrative "…: Ukraine is a puppet of the West" reads
+    "Discrediting Ukraine: Ukraine is a puppet of the West". The "…: Other" fallbacks say nothing.
+    """
+
+    def bare(label: str) -> str:
+        return label.split(": ", 1)[1] if ": " in label else label
+
+    out = [bare(n) for n in narratives if n != OTHER]
+    for sub, narrative in sorted(subnarratives.items()):
+        tail = sub[len(narrative) + 2 :] if sub.startswith(narrative + ": ") else sub
+        if narrative != OTHER and tail != OTHER:
+            out.append(f"{bare(narrative)}: {tail}")
+    return out
+
+
+def embedding_head_inputs(vectors: ParagraphVectors, anchors: np.ndarray | None, weight: float) -> np.ndarray:
+    """What the embedding heads read: each article's mean vector, then how close the article comes to each
+    anchor (its best paragraph's cosine similarity, then the mean vector's), times ``weight``."""
+    mean = vectors.pooled()
+    if anchors is None:
+        return mean
+    best = np.zeros((len(vectors), len(anchors)), dtype=np.float32)
+    for i, paragraphs in enumerate(vectors.per_article):
+        if len(paragraphs):
+            best[i] = (paragraphs @ anchors.T).max(axis=0)
+    closeness = np.hstack([best, mean @ anchors.T]) * weight
+    return np.hstack([mean, closeness]).astype(np.float32)
+
+
 @dataclass
 class EmbeddedNarrativeHeads:
-    """ "Other" and narrative heads on the article embedding (``nlp.embed.article_embeddings``).
+    """ "Other" and narrative heads on the article's paragraph embeddings (``nlp.embed``).
 
-    Their probabilities are mixed into the TF-IDF heads' with weight ``share``; the
-    mixed scores have their own ``thresholds``. Both were tuned on inner folds.
+    They read the mean paragraph vector and, where the model has ``anchors`` (the embedded
+    :func:`label_descriptions`), each label's closeness to the article. Their probabilities
+    are mixed into the TF-IDF heads' with weight ``share``; the mixed scores have their own
+    ``thresholds``. Both were tuned on inner folds.
     """
 
     other: LinearHeads
     narratives: LinearHeads
     share: float
     thresholds: NarrativeThresholds
+    anchors: np.ndarray | None = None
+    closeness_weight: float = LABEL_CLOSENESS_WEIGHT
 
     @classmethod
     def fit(
         cls,
-        embeddings: np.ndarray,
+        vectors: ParagraphVectors,
         y_other: np.ndarray,
         Y_narratives: np.ndarray,
         labels: Sequence[str],
         seed: int,
+        anchors: np.ndarray | None = None,
     ) -> EmbeddedNarrativeHeads:
+        X = embedding_head_inputs(vectors, anchors, LABEL_CLOSENESS_WEIGHT)
         return cls(
-            other=fit_binary_heads(
-                embeddings, y_other, [OTHER], C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False
-            ),
+            other=fit_binary_heads(X, y_other, [OTHER], C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False),
             narratives=fit_binary_heads(
-                embeddings, Y_narratives, labels, C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False
+                X, Y_narratives, labels, C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False
             ),
             share=0.0,
             thresholds=NarrativeThresholds(),
+            anchors=anchors,
+            closeness_weight=LABEL_CLOSENESS_WEIGHT,
         )
 
-    def mix(self, scores: NarrativeScores, embeddings: np.ndarray) -> NarrativeScores:
+    def inputs(self, vectors: ParagraphVectors) -> np.ndarray:
+        return embedding_head_inputs(vectors, self.anchors, self.closeness_weight)
+
+    def mix(self, scores: NarrativeScores, vectors: ParagraphVectors) -> NarrativeScores:
+        X = self.inputs(vectors)
         return scores.mixed_with(
-            self.other.probabilities(embeddings)[:, 0], self.narratives.probabilities(embeddings), self.share
+            self.other.probabilities(X)[:, 0], self.narratives.probabilities(X), self.share
         )
 
     def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        return {
+        meta: dict[str, Any] = {
             "other": self.other.save(f"{prefix}.other", arrays),
             "narratives": self.narratives.save(f"{prefix}.narratives", arrays),
             "share": self.share,
@@ -351,6 +398,10 @@ class EmbeddedNarrativeHeads:
             "paragraphs": ARTICLE_PARAGRAPHS,
             "tokens": ARTICLE_TOKENS,
         }
+        if self.anchors is not None:
+            arrays[f"{prefix}.anchors"] = self.anchors
+            meta["closeness_weight"] = self.closeness_weight
+        return meta
 
     @classmethod
     def load(
@@ -358,11 +409,14 @@ class EmbeddedNarrativeHeads:
     ) -> EmbeddedNarrativeHeads:
         if (meta.get("paragraphs"), meta.get("tokens")) != (ARTICLE_PARAGRAPHS, ARTICLE_TOKENS):
             raise ModelError("the narrative embedding heads were trained with other embedding settings")
+        anchors = arrays.get(f"{prefix}.anchors")
         return cls(
             other=LinearHeads.load(f"{prefix}.other", meta["other"], arrays),
             narratives=LinearHeads.load(f"{prefix}.narratives", meta["narratives"], arrays),
             share=float(meta["share"]),
             thresholds=NarrativeThresholds(**meta["thresholds"]),
+            anchors=None if anchors is None else np.asarray(anchors, dtype=np.float32),
+            closeness_weight=float(meta.get("closeness_weight", LABEL_CLOSENESS_WEIGHT)),
         )
 
 
@@ -420,8 +474,9 @@ class NarrativeModel:
             thresholds=thresholds or NarrativeThresholds(),
         )
 
-    def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> NarrativeScores:
-        """Every head's probability; ``embeddings`` mix in the embedding heads where the model has them."""
+    def scores(self, texts: Sequence[str], vectors: ParagraphVectors | None = None) -> NarrativeScores:
+        """Every head's probability; the articles' paragraph ``vectors`` mix in the embedding heads where the
+        model has them."""
         X = self.encoder.transform(texts)
         scores = NarrativeScores(
             other=self.other.probabilities(X)[:, 0],
@@ -429,21 +484,21 @@ class NarrativeModel:
             narratives=self.narratives.probabilities(X),
             subnarratives=self.subnarratives.probabilities(X),
         )
-        if embeddings is None or self.embedded is None:
+        if vectors is None or self.embedded is None:
             return scores
-        return self.embedded.mix(scores, embeddings)
+        return self.embedded.mix(scores, vectors)
 
-    def thresholds_for(self, embeddings: np.ndarray | None) -> NarrativeThresholds:
-        """The thresholds tuned for the scores :meth:`scores` gives with these ``embeddings``."""
-        if embeddings is None or self.embedded is None:
+    def thresholds_for(self, vectors: ParagraphVectors | None) -> NarrativeThresholds:
+        """The thresholds tuned for the scores :meth:`scores` gives with these ``vectors``."""
+        if vectors is None or self.embedded is None:
             return self.thresholds
         return self.embedded.thresholds
 
     def predict(
-        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+        self, texts: Sequence[str], vectors: ParagraphVectors | None = None
     ) -> list[NarrativePrediction]:
-        scores = self.scores(texts, embeddings)
-        thresholds = self.thresholds_for(embeddings)
+        scores = self.scores(texts, vectors)
+        thresholds = self.thresholds_for(vectors)
         return [self.decide(scores, i, thresholds) for i in range(len(texts))]
 
     def decide(self, scores: NarrativeScores, i: int, thresholds: NarrativeThresholds) -> NarrativePrediction:

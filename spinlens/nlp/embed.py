@@ -12,6 +12,7 @@ for them when no analyser embeds anything.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -134,21 +135,47 @@ def article_encoder() -> SentenceEncoder:
     return sentence_encoder(ARTICLE_TOKENS)
 
 
+@dataclass(frozen=True)
+class ParagraphVectors:
+    """Embeddings of the opening paragraphs of articles: one ``(paragraphs, 384)`` array per article."""
+
+    per_article: tuple[np.ndarray, ...]
+
+    def __len__(self) -> int:
+        return len(self.per_article)
+
+    def rows(self, indices: Sequence[int]) -> ParagraphVectors:
+        return ParagraphVectors(tuple(self.per_article[i] for i in indices))
+
+    def pooled(self) -> np.ndarray:
+        """Each article's mean paragraph vector, L2-normalised (zeros without paragraphs): ``(n, 384)``."""
+        width = max((v.shape[1] for v in self.per_article), default=DIMENSIONS)
+        out = np.zeros((len(self.per_article), width), dtype=np.float32)
+        for i, vectors in enumerate(self.per_article):
+            if len(vectors):
+                mean = vectors.mean(axis=0)
+                out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+        return out
+
+
+def article_paragraph_vectors(texts: Sequence[str]) -> ParagraphVectors:
+    """Embeddings of each article's first paragraphs, each cut at ``ARTICLE_TOKENS`` word pieces."""
+    from spinlens.nlp.segment import paragraphs
+
+    pieces = [[p.text for p in paragraphs(t)][:ARTICLE_PARAGRAPHS] for t in texts]
+    flat = [piece for article in pieces for piece in article]
+    vectors = article_encoder().encode(flat) if flat else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    out: list[np.ndarray] = []
+    begin = 0
+    for article in pieces:
+        out.append(vectors[begin : begin + len(article)])
+        begin += len(article)
+    return ParagraphVectors(tuple(out))
+
+
 def article_embeddings(texts: Sequence[str]) -> np.ndarray:
     """Mean embedding of each article's first paragraphs, L2-normalised: ``(len(texts), 384)``.
 
     Zeros for a text without paragraphs. Used by the genre and narrative models.
     """
-    from spinlens.nlp.segment import paragraphs
-
-    pieces = [[p.text for p in paragraphs(t)][:ARTICLE_PARAGRAPHS] for t in texts]
-    flat = [piece for article in pieces for piece in article]
-    vectors = article_encoder().encode(flat) if flat else np.zeros((0, DIMENSIONS))
-    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    begin = 0
-    for i, article in enumerate(pieces):
-        if article:
-            mean = vectors[begin : begin + len(article)].mean(axis=0)
-            out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            begin += len(article)
-    return out
+    return article_paragraph_vectors(texts).pooled()

@@ -22,7 +22,7 @@ from spinlens.models.semeval2025 import (
     mention_features,
     mention_sentence,
 )
-from spinlens.nlp.embed import article_embeddings
+from spinlens.nlp.embed import article_paragraph_vectors
 
 SUBTASK1_FILE = "subtask-1-annotations.txt"
 SUBTASK2_FILE = "subtask-2-annotations.txt"
@@ -109,7 +109,7 @@ def write_semeval2025_predictions(
 
     names = list(texts)
     batch = [texts[n] for n in names]
-    predictions = models.narratives.predict(batch, article_embeddings(batch) if batch else None)
+    predictions = models.narratives.predict(batch, article_paragraph_vectors(batch) if batch else None)
     domains = {n: p.domain for n, p in zip(names, predictions, strict=True)}
 
     out_dir = Path(out_dir)

@@ -31,12 +31,14 @@ from spinlens.models.semeval2025 import (
     RoleModel,
     Semeval2025Models,
     entity_occurrences,
+    label_descriptions,
     mention_features,
     mention_sentence,
     salience_features,
     tune_thresholds,
 )
-from spinlens.train.embedding_cache import embed_articles_cached, embed_sentences_cached
+from spinlens.nlp.embed import ParagraphVectors, article_encoder
+from spinlens.train.embedding_cache import embed_paragraphs_cached, embed_sentences_cached
 from spinlens.train.kernels import blas_kernels
 from spinlens.train.output import check_output_folder
 
@@ -112,13 +114,22 @@ NARRATIVE_SHARES = (0.0, 0.2, 0.35, 0.5)
 
 
 def _fit_embedded_heads(
-    docs: Sequence[Semeval2025Document], embeddings: np.ndarray, labels: Sequence[str], seed: int
+    docs: Sequence[Semeval2025Document],
+    vectors: ParagraphVectors,
+    labels: Sequence[str],
+    anchors: np.ndarray | None,
+    seed: int,
 ) -> EmbeddedNarrativeHeads:
     y_other = np.array([[set(d.narratives) == {OTHER}] for d in docs], dtype=int)
     Y = np.array([[label in d.narratives for label in labels] for d in docs], dtype=int).reshape(
         len(docs), len(labels)
     )
-    return EmbeddedNarrativeHeads.fit(embeddings, y_other, Y, labels, seed)
+    return EmbeddedNarrativeHeads.fit(vectors, y_other, Y, labels, seed, anchors)
+
+
+def label_anchors(model: NarrativeModel) -> np.ndarray:
+    """The embedded words of the model's narratives and sub-narratives, read as article paragraphs are."""
+    return article_encoder().encode(label_descriptions(model.narratives.labels, model.parents))
 
 
 def fit_narrative_model(
@@ -133,7 +144,8 @@ def fit_narrative_model(
     probe = _fit_narratives_plain(docs[:2], taxonomy, seed)  # only for the label layout
     labels = probe.narratives.labels
     _say(progress, "narratives: article embeddings")
-    embeddings = embed_articles_cached([d.text for d in docs])
+    vectors = embed_paragraphs_cached([d.text for d in docs])
+    anchors = label_anchors(probe)
     oof = NarrativeScores.empty(len(docs), len(labels), len(probe.subnarratives.labels))
     oof_embedded_other = np.zeros(len(docs))
     oof_embedded = np.zeros((len(docs), len(labels)))
@@ -143,9 +155,12 @@ def fit_narrative_model(
         test_rows = [i for i, f in enumerate(assignment) if f == fold]
         model = _fit_narratives_plain([docs[i] for i in train_rows], taxonomy, seed)
         oof.put(test_rows, model.scores([docs[i].text for i in test_rows]))
-        heads = _fit_embedded_heads([docs[i] for i in train_rows], embeddings[train_rows], labels, seed)
-        oof_embedded_other[test_rows] = heads.other.probabilities(embeddings[test_rows])[:, 0]
-        oof_embedded[test_rows] = heads.narratives.probabilities(embeddings[test_rows])
+        heads = _fit_embedded_heads(
+            [docs[i] for i in train_rows], vectors.rows(train_rows), labels, anchors, seed
+        )
+        held_out = heads.inputs(vectors.rows(test_rows))
+        oof_embedded_other[test_rows] = heads.other.probabilities(held_out)[:, 0]
+        oof_embedded[test_rows] = heads.narratives.probabilities(held_out)
     _say(progress, "narratives: tuning thresholds and the embedding share")
     gold_n, gold_s = [d.narratives for d in docs], [d.subnarratives for d in docs]
     tuned: dict[float, tuple[NarrativeThresholds, float]] = {}
@@ -156,13 +171,15 @@ def fit_narrative_model(
     best_share = max(NARRATIVE_SHARES, key=lambda w: (round(tuned[w][1], 9), -w))
     thresholds, inner_f1 = tuned[0.0]
     model = _fit_narratives_plain(docs, taxonomy, seed, thresholds)
-    model.embedded = _fit_embedded_heads(docs, embeddings, labels, seed)
+    model.embedded = _fit_embedded_heads(docs, vectors, labels, anchors, seed)
     model.embedded.share, model.embedded.thresholds = best_share, tuned[best_share][0]
     return model, {
         "inner_cv_mean_samples_f1": round(inner_f1, 4),
         "thresholds": thresholds.to_dict(),
         "inner_cv_mean_samples_f1_with_embedding": round(tuned[best_share][1], 4),
         "embedding_share": best_share,
+        "embedding_label_descriptions": 0 if anchors is None else len(anchors),
+        "label_closeness_weight": model.embedded.closeness_weight,
         "thresholds_with_embedding": tuned[best_share][0].to_dict(),
     }
 

@@ -1,0 +1,74 @@
+"""Narratives: what the label closeness columns of the embedding heads add (round 25).
+
+The embedding heads read the article's mean paragraph vector and, for each narrative and specific
+sub-narrative, how close the article's best paragraph and the whole article come to the label's own
+words (``label_descriptions``, embedded as paragraphs are). Each variant fits and tunes every fold's
+model as `spinlens train semeval2025` does; scores pooled over the held-out articles, as
+`spinlens evaluate semeval2025` reports them.
+
+    python experiments/narrative_label_closeness_probe.py none w=1 w=0.5 w=2
+    SEED=1 python experiments/narrative_label_closeness_probe.py none w=1      (another draw of folds)
+
+``none`` is the recipe shipped before round 25 (the mean vector alone).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import spinlens.models.semeval2025 as models
+import spinlens.train.semeval2025 as training
+from spinlens.datasets.semeval2025 import load_semeval2025
+from spinlens.evaluate.semeval2025 import _narrative_scores
+from spinlens.models.semeval2025 import OTHER
+from spinlens.train.embedding_cache import embed_paragraphs_cached
+
+DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
+with_anchors = training.label_anchors
+
+
+def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
+    coarse, fine, gold, other_right = [], [], [], 0
+    for fold in range(5):
+        train = [d for d, f in zip(docs, assignment, strict=True) if f != fold]
+        test = [d for d, f in zip(docs, assignment, strict=True) if f == fold and d.narratives]
+        model, card = training.fit_narrative_model(train, data.taxonomy, seed)
+        texts = [d.text for d in test]
+        predictions = model.predict(texts, embed_paragraphs_cached(texts))
+        coarse += [p.narrative_labels for p in predictions]
+        fine += [p.subnarrative_labels for p in predictions]
+        gold += test
+        other_right += sum(
+            p.is_other == (set(d.narratives) == {OTHER}) for d, p in zip(test, predictions, strict=True)
+        )
+        print(f"  fold {fold + 1}: share {card['embedding_share']}", flush=True)
+    scores = _narrative_scores(gold, coarse, fine)
+    scores["other_right"] = other_right / len(gold)
+    return scores
+
+
+def main() -> None:
+    data = load_semeval2025(DATA)
+    docs = [d for d in data.documents if d.narratives or d.mentions]
+    seed = int(os.environ.get("SEED", "13"))
+    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
+    for variant in sys.argv[1:]:
+        began = time.time()
+        if variant == "none":
+            training.label_anchors = lambda model: None
+        else:
+            training.label_anchors = with_anchors
+            models.LABEL_CLOSENESS_WEIGHT = float(variant.removeprefix("w="))
+        s = cross_validate(data, docs, assignment, seed)
+        print(
+            f"{variant} (seed {seed}): coarse {s['narratives_f1_coarse']:.3f} "
+            f"fine {s['narratives_f1_fine']:.3f} other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
