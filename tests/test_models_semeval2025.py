@@ -305,6 +305,15 @@ def test_loading_refuses_missing_or_corrupt_models(trained: Path, tmp_path: Path
     (other_format / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="format"):
         load_models(other_format)
+    # Embedding heads that read label closeness, without their label descriptions.
+    no_anchors = tmp_path / "no_anchors"
+    shutil.copytree(trained, no_anchors)
+    with np.load(no_anchors / "weights.npz") as weights:
+        kept = {k: weights[k] for k in weights.files if not k.endswith(".anchors")}
+    assert len(kept) == len(weights.files) - 1
+    np.savez(no_anchors / "weights.npz", **kept)
+    with pytest.raises(ModelError, match="do not match their label descriptions"):
+        load_models(no_anchors)
     # A models root with one folder per task is accepted too.
     root = tmp_path / "root"
     shutil.copytree(trained, root / "semeval2025")

@@ -53,7 +53,7 @@ from spinlens.datasets.semeval2025 import (
 from spinlens.models import linear, tfidf
 from spinlens.models.arrays import sigmoid
 from spinlens.models.sparse import sparse
-from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS, ParagraphVectors
+from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS, DIMENSIONS, ParagraphVectors
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -410,7 +410,7 @@ class EmbeddedNarrativeHeads:
         if (meta.get("paragraphs"), meta.get("tokens")) != (ARTICLE_PARAGRAPHS, ARTICLE_TOKENS):
             raise ModelError("the narrative embedding heads were trained with other embedding settings")
         anchors = arrays.get(f"{prefix}.anchors")
-        return cls(
+        heads = cls(
             other=LinearHeads.load(f"{prefix}.other", meta["other"], arrays),
             narratives=LinearHeads.load(f"{prefix}.narratives", meta["narratives"], arrays),
             share=float(meta["share"]),
@@ -418,6 +418,12 @@ class EmbeddedNarrativeHeads:
             anchors=None if anchors is None else np.asarray(anchors, dtype=np.float32),
             closeness_weight=float(meta.get("closeness_weight", LABEL_CLOSENESS_WEIGHT)),
         )
+        dims = DIMENSIONS + (0 if heads.anchors is None else 2 * heads.anchors.shape[0])
+        if heads.anchors is not None and heads.anchors.shape[1:] != (DIMENSIONS,):
+            raise ModelError(f"the narrative label descriptions have shape {heads.anchors.shape}")
+        if heads.other.coef.shape[1] != dims or heads.narratives.coef.shape[1] != dims:
+            raise ModelError("the narrative embedding heads do not match their label descriptions")
+        return heads
 
 
 @dataclass
