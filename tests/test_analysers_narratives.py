@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -103,6 +105,22 @@ def test_climate_article_gets_climate_narratives_with_quoted_evidence(
     for sub in ctx.analysis.labels_of("subnarrative"):
         assert sub.details["narrative"] in _labels(ctx, "narrative")
         assert sub.label.startswith(sub.details["narrative"] + ": ")
+
+
+def test_a_fallback_subnarrative_names_the_threshold_it_was_decided_with(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    # The default profile decides with the embedding heads' thresholds, not the TF-IDF heads' own.
+    strict = copy.deepcopy(models)
+    embedded = strict.narratives.embedded
+    assert embedded is not None
+    embedded.thresholds = dataclasses.replace(embedded.thresholds, sub=0.99)
+    assert strict.narratives.thresholds.sub != 0.99
+    ctx = make_context(CLIMATE)
+    NarrativeAnalyser(strict, embed=True)(ctx)
+    fallbacks = [s for s in ctx.analysis.labels_of("subnarrative") if s.label.endswith(": Other")]
+    assert fallbacks
+    assert all("the best scores stay below 0.99" in s.reason for s in fallbacks)
 
 
 @pytest.mark.parametrize("embed", [False, True], ids=["fast", "default"])

@@ -126,7 +126,7 @@ class NarrativeAnalyser:
             if label.endswith(f": {OTHER}"):
                 reason = (
                     f'No specific sub-narrative of "{short_label(parent)}" stands out '
-                    f"(the best scores stay below {model.thresholds.sub:.2f})."
+                    f"(the best scores stay below {thresholds.sub:.2f})."
                 )
                 evidence = []
             else:
