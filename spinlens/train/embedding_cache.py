@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -10,35 +10,32 @@ from spinlens.nlp.embed import DIMENSIONS, ParagraphVectors, article_paragraph_v
 
 
 class EmbeddingCache:
-    """Cross-validation embeds the same texts in every fold: each distinct text is embedded once."""
+    """Cross-validation embeds the same texts in every fold: each distinct text is embedded once.
 
-    def __init__(self, embed_texts: Callable[[Sequence[str]], np.ndarray]) -> None:
+    ``embed_texts`` gives one array per text: a vector (rows of a matrix) or a matrix (an article's
+    paragraph vectors).
+    """
+
+    def __init__(self, embed_texts: Callable[[Sequence[str]], Iterable[np.ndarray]]) -> None:
         self._embed = embed_texts
         self._vectors: dict[str, np.ndarray] = {}
 
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+    def each(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's array, in the order of ``texts``."""
         missing = sorted({t for t in texts if t not in self._vectors})
         if missing:
             self._vectors.update(zip(missing, self._embed(missing), strict=True))
+        return [self._vectors[t] for t in texts]
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.array([self._vectors[t] for t in texts])
+        return np.array(self.each(texts))
 
 
-class ParagraphVectorCache:
-    """The same for the paragraph vectors of whole articles."""
-
-    def __init__(
-        self, embed_texts: Callable[[Sequence[str]], ParagraphVectors] = article_paragraph_vectors
-    ) -> None:
-        self._embed = embed_texts
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def __call__(self, texts: Sequence[str]) -> ParagraphVectors:
-        missing = sorted({t for t in texts if t not in self._vectors})
-        if missing:
-            self._vectors.update(zip(missing, self._embed(missing).per_article, strict=True))
-        return ParagraphVectors(tuple(self._vectors[t] for t in texts))
+def embed_paragraphs_cached(texts: Sequence[str]) -> ParagraphVectors:
+    """The opening paragraphs' vectors of each article (``nlp.embed.article_paragraph_vectors``)."""
+    return ParagraphVectors(tuple(_paragraph_vectors.each(texts)))
 
 
 def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
@@ -48,4 +45,4 @@ def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
 
 # Sentences of role mentions, and the opening paragraphs of whole articles.
 embed_sentences_cached = EmbeddingCache(embed)
-embed_paragraphs_cached = ParagraphVectorCache()
+_paragraph_vectors = EmbeddingCache(lambda texts: article_paragraph_vectors(texts).per_article)
