@@ -9,7 +9,9 @@ model as `spinlens train semeval2025` does; scores pooled over the held-out arti
     python experiments/narrative_label_closeness_probe.py none w=1 w=0.5 w=2
     SEED=1 python experiments/narrative_label_closeness_probe.py none w=1      (another draw of folds)
 
-``none`` is the recipe shipped before round 25 (the mean vector alone).
+``none`` is the recipe shipped before round 25 (the mean vector alone). ``PARAGRAPHS=N`` and ``TOKENS=T``
+embed the first N paragraphs of each article, each cut at T word pieces, instead of the shipped 32 × 64
+(round 26; ``PARAGRAPHS=12`` is round 25's setting).
 """
 
 from __future__ import annotations
@@ -20,14 +22,23 @@ import time
 from pathlib import Path
 
 import spinlens.models.semeval2025 as models
+import spinlens.nlp.embed as embedding
 import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.evaluate.semeval2025 import _narrative_scores
 from spinlens.models.semeval2025 import OTHER
+import spinlens.train.embedding_cache as embedding_cache
 from spinlens.train.embedding_cache import embed_paragraphs_cached
 
 DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
 with_anchors = training.label_anchors
+PARAGRAPHS = int(os.environ.get("PARAGRAPHS", embedding.PARAGRAPHS_READ))
+if PARAGRAPHS != embedding.PARAGRAPHS_READ:
+    models.PARAGRAPHS_READ = PARAGRAPHS
+    embedding_cache._paragraph_vectors = embedding_cache.EmbeddingCache(
+        lambda texts: embedding.article_paragraph_vectors(texts, PARAGRAPHS).per_article
+    )
+embedding.ARTICLE_TOKENS = int(os.environ.get("TOKENS", embedding.ARTICLE_TOKENS))
 
 
 def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
@@ -64,7 +75,7 @@ def main() -> None:
             models.LABEL_CLOSENESS_WEIGHT = float(variant.removeprefix("w="))
         s = cross_validate(data, docs, assignment, seed)
         print(
-            f"{variant} (seed {seed}): coarse {s['narratives_f1_coarse']:.3f} "
+            f"{variant} (seed {seed}, {PARAGRAPHS} x {embedding.ARTICLE_TOKENS}): coarse {s['narratives_f1_coarse']:.3f} "
             f"fine {s['narratives_f1_fine']:.3f} other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
             flush=True,
         )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from spinlens.analysers.base import Analyser, Context
-from spinlens.analysers.narratives import NarrativeAnalyser, short_label
+from spinlens.analysers.narratives import CLOSE_ENOUGH, NarrativeAnalyser, short_label
 from spinlens.analysers.roles import RoleAnalyser
 from spinlens.core.model import Entity, Span
 from spinlens.datasets.semeval2025 import FINE_ROLES_BY_MAIN
@@ -94,12 +94,24 @@ def test_climate_article_gets_climate_narratives_with_quoted_evidence(
     assert all(label.label.startswith("CC: ") for label in narratives)
     for label in ctx.analysis.labels:
         assert 0.0 <= label.score <= 1.0
-        assert label.analyser == "narratives@4"
+        assert label.analyser == "narratives@5"
         for evidence in label.details["evidence"]:
             assert CLIMATE[evidence["start"] : evidence["end"]] == evidence["text"]
         if label.details["evidence"]:
             assert label.details["evidence"][0]["text"][:60] in label.reason
+        closest = label.details.get("closest_paragraph")
+        if label.label.endswith(": Other"):
+            assert closest is None  # a fallback has no words of its own to be close to
+        elif embed:
+            paragraph = ctx.paragraphs[closest["index"]]
+            assert (closest["start"], closest["end"]) == (paragraph.start, paragraph.end)
+            assert -1.0 <= closest["similarity"] <= 1.0
+            named = f"paragraph {closest['index'] + 1} comes closest in meaning" in label.reason
+            assert named == (closest["similarity"] >= CLOSE_ENOUGH)
+        else:
+            assert closest is None and "comes closest" not in label.reason
     assert any("most telling" in label.reason for label in narratives)
+    assert embed == any("comes closest in meaning" in label.reason for label in narratives)
     assert short_label(narratives[0].label) in narratives[0].reason
     # Each sub-narrative hangs under a narrative the article was given.
     for sub in ctx.analysis.labels_of("subnarrative"):

@@ -21,6 +21,7 @@ from spinlens.models.semeval2025 import (
     SHIPPED_DIR,
     NarrativeModel,
     article_sentences,
+    described_labels,
     embedding_head_inputs,
     label_descriptions,
     samples_f1,
@@ -29,7 +30,12 @@ from spinlens.models.semeval2025 import (
 from spinlens.models.semeval2025 import (
     load_semeval2025 as load_models,
 )
-from spinlens.nlp.embed import ParagraphVectors, article_paragraph_vectors
+from spinlens.nlp.embed import (
+    ARTICLE_PARAGRAPHS,
+    PARAGRAPHS_READ,
+    ParagraphVectors,
+    article_paragraph_vectors,
+)
 from spinlens.report.semeval2025 import SUBTASK1_FILE, write_semeval2025_predictions
 from spinlens.train.semeval2025 import NARRATIVE_SHARES
 
@@ -267,6 +273,49 @@ def test_trained_embedding_heads_read_the_label_descriptions(trained: Path) -> N
     assert described[int(np.argmax(closest))] == "Discrediting Ukraine"
 
 
+def test_embedding_heads_read_as_many_paragraphs_as_they_were_trained_on(
+    trained: Path, tmp_path: Path
+) -> None:
+    model = load_models(trained).narratives
+    assert model.embedded is not None and model.embedded.paragraphs == PARAGRAPHS_READ
+    text = ["Kyiv takes orders"] + [
+        f"Paragraph {i}: the regime in Kyiv obeys its masters." for i in range(40)
+    ]
+    vectors = article_paragraph_vectors(["\n\n".join(text)])
+    assert len(vectors.per_article[0]) == PARAGRAPHS_READ  # the cap, not all 41
+    # Heads trained before round 26 read the first 12 paragraphs, and still do.
+    older = tmp_path / "older"
+    shutil.copytree(trained, older)
+    card = json.loads((older / "model_card.json").read_text(encoding="utf-8"))
+    card["meta"]["narratives"]["embedded"]["paragraphs"] = ARTICLE_PARAGRAPHS
+    (older / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    heads = load_models(older).narratives.embedded
+    assert heads is not None and heads.paragraphs == ARTICLE_PARAGRAPHS
+    assert np.array_equal(heads.inputs(vectors), heads.inputs(vectors.first(ARTICLE_PARAGRAPHS)))
+    assert not np.array_equal(model.embedded.inputs(vectors), model.embedded.inputs(vectors.first(12)))
+
+
+def test_the_closest_paragraph_is_the_one_nearest_the_label_words(trained: Path) -> None:
+    model = load_models(trained).narratives
+    assert model.embedded is not None and model.embedded.anchors is not None
+    described = dict(described_labels(model.narratives.labels, model.parents))
+    assert described[PUPPET] == "Discrediting Ukraine"
+    assert described[PUPPET_SUB] == "Discrediting Ukraine: Ukraine is a puppet of the West"
+    paragraphs = ["Grain prices rose on Monday.", "Ukraine is a puppet of the West.", "The weather was mild."]
+    vectors = ParagraphVectors((article_paragraph_vectors(["\n\n".join(paragraphs)]).per_article[0],))
+    index, similarity = model.closest_paragraph(vectors, PUPPET_SUB) or (-1, 0.0)
+    assert index == 1
+    assert np.isclose(
+        similarity,
+        float(vectors.per_article[0][1] @ model.embedded.anchors[list(described).index(PUPPET_SUB)]),
+    )
+    # Labels without words of their own, articles without paragraphs, several articles at once: no answer.
+    assert model.closest_paragraph(vectors, f"{PUPPET}: Other") is None
+    assert model.closest_paragraph(vectors, "Other") is None
+    assert model.closest_paragraph(ParagraphVectors((np.zeros((0, 384), dtype=np.float32),)), PUPPET) is None
+    assert model.closest_paragraph(ParagraphVectors(vectors.per_article * 2), PUPPET) is None
+
+
 def test_models_without_embedding_heads_ignore_embeddings(trained: Path, tmp_path: Path) -> None:
     older = tmp_path / "older"
     shutil.copytree(trained, older)
@@ -314,6 +363,14 @@ def test_loading_refuses_missing_or_corrupt_models(trained: Path, tmp_path: Path
     np.savez(no_anchors / "weights.npz", **kept)
     with pytest.raises(ModelError, match="do not match their label descriptions"):
         load_models(no_anchors)
+    # Heads that read more paragraphs than this version embeds.
+    too_far = tmp_path / "too_far"
+    shutil.copytree(trained, too_far)
+    card = json.loads((too_far / "model_card.json").read_text(encoding="utf-8"))
+    card["meta"]["narratives"]["embedded"]["paragraphs"] = PARAGRAPHS_READ + 1
+    (too_far / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="other embedding settings"):
+        load_models(too_far)
     # A models root with one folder per task is accepted too.
     root = tmp_path / "root"
     shutil.copytree(trained, root / "semeval2025")

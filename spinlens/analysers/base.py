@@ -69,12 +69,16 @@ def analyser_id(analyser: Analyser) -> str:
 
 
 def article_paragraph_vectors(ctx: Context) -> ParagraphVectors:
-    """The embeddings of the article's opening paragraphs, computed once per article for every analyser."""
+    """The embeddings of the article's paragraphs (up to ``nlp.embed.PARAGRAPHS_READ``), computed once per
+    article for every analyser."""
     from spinlens.nlp.embed import article_paragraph_vectors as embed_paragraphs
 
     return ctx.memo(ARTICLE_PARAGRAPH_VECTORS, lambda: embed_paragraphs([ctx.analysis.article.text]))
 
 
 def article_embedding(ctx: Context) -> np.ndarray:
-    """The article's embedding (its mean paragraph vector) as a ``(1, 384)`` array."""
-    return article_paragraph_vectors(ctx).pooled()
+    """The article's embedding (the mean of its first ``ARTICLE_PARAGRAPHS`` paragraph vectors, what the genre
+    reads) as a ``(1, 384)`` array."""
+    from spinlens.nlp.embed import ARTICLE_PARAGRAPHS
+
+    return article_paragraph_vectors(ctx).first(ARTICLE_PARAGRAPHS).pooled()

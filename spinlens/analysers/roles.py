@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from spinlens.models.semeval2025 import NarrativeModel, RoleModel, Semeval2025Models
 
 NAME = "roles"
-VERSION = 4
+VERSION = 5
 # Enough mentions to read how the article treats an entity; a long article's
 # 40th "Russia" adds cost but little.
 MAX_MENTIONS = 8

@@ -37,7 +37,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,7 @@ from spinlens.datasets.semeval2025 import (
 from spinlens.models import linear, tfidf
 from spinlens.models.arrays import sigmoid
 from spinlens.models.sparse import sparse
-from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, ARTICLE_TOKENS, DIMENSIONS, ParagraphVectors
+from spinlens.nlp.embed import ARTICLE_TOKENS, DIMENSIONS, PARAGRAPHS_READ, ParagraphVectors
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -308,8 +308,8 @@ class NarrativePrediction:
         return [s for s, _ in self.subnarratives]
 
 
-def label_descriptions(narratives: Sequence[str], subnarratives: Mapping[str, str]) -> list[str]:
-    """The words of each narrative and specific sub-narrative, without the domain prefix.
+def described_labels(narratives: Sequence[str], subnarratives: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each narrative and specific sub-narrative with its words, without the domain prefix.
 
     ``subnarratives`` maps each sub-narrative to its narrative. "URW: Discrediting Ukraine" reads
     "Discrediting Ukraine"; its sub-narrative "…: Ukraine is a puppet of the West" reads
@@ -319,12 +319,17 @@ def label_descriptions(narratives: Sequence[str], subnarratives: Mapping[str, st
     def bare(label: str) -> str:
         return label.split(": ", 1)[1] if ": " in label else label
 
-    out = [bare(n) for n in narratives if n != OTHER]
+    out = [(n, bare(n)) for n in narratives if n != OTHER]
     for sub, narrative in sorted(subnarratives.items()):
         tail = sub[len(narrative) + 2 :] if sub.startswith(narrative + ": ") else sub
         if narrative != OTHER and tail != OTHER:
-            out.append(f"{bare(narrative)}: {tail}")
+            out.append((sub, f"{bare(narrative)}: {tail}"))
     return out
+
+
+def label_descriptions(narratives: Sequence[str], subnarratives: Mapping[str, str]) -> list[str]:
+    """The words of each narrative and specific sub-narrative (:func:`described_labels`), in that order."""
+    return [words for _, words in described_labels(narratives, subnarratives)]
 
 
 def embedding_head_inputs(vectors: ParagraphVectors, anchors: np.ndarray | None, weight: float) -> np.ndarray:
@@ -345,10 +350,10 @@ def embedding_head_inputs(vectors: ParagraphVectors, anchors: np.ndarray | None,
 class EmbeddedNarrativeHeads:
     """ "Other" and narrative heads on the article's paragraph embeddings (``nlp.embed``).
 
-    They read the mean paragraph vector and, where the model has ``anchors`` (the embedded
-    :func:`label_descriptions`), each label's closeness to the article. Their probabilities
-    are mixed into the TF-IDF heads' with weight ``share``; the mixed scores have their own
-    ``thresholds``. Both were tuned on inner folds.
+    They read the mean of the article's first ``paragraphs`` paragraph vectors and, where the model
+    has ``anchors`` (the embedded :func:`label_descriptions`), each label's closeness to the article.
+    Their probabilities are mixed into the TF-IDF heads' with weight ``share``; the mixed scores have
+    their own ``thresholds``. Both were tuned on inner folds.
     """
 
     other: LinearHeads
@@ -357,6 +362,8 @@ class EmbeddedNarrativeHeads:
     thresholds: NarrativeThresholds
     anchors: np.ndarray | None = None
     closeness_weight: float = LABEL_CLOSENESS_WEIGHT
+    # Models trained before round 26 read the first 12 paragraphs.
+    paragraphs: int = PARAGRAPHS_READ
 
     @classmethod
     def fit(
@@ -368,7 +375,7 @@ class EmbeddedNarrativeHeads:
         seed: int,
         anchors: np.ndarray | None = None,
     ) -> EmbeddedNarrativeHeads:
-        X = embedding_head_inputs(vectors, anchors, LABEL_CLOSENESS_WEIGHT)
+        X = embedding_head_inputs(vectors.first(PARAGRAPHS_READ), anchors, LABEL_CLOSENESS_WEIGHT)
         return cls(
             other=fit_binary_heads(X, y_other, [OTHER], C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False),
             narratives=fit_binary_heads(
@@ -378,10 +385,11 @@ class EmbeddedNarrativeHeads:
             thresholds=NarrativeThresholds(),
             anchors=anchors,
             closeness_weight=LABEL_CLOSENESS_WEIGHT,
+            paragraphs=PARAGRAPHS_READ,
         )
 
     def inputs(self, vectors: ParagraphVectors) -> np.ndarray:
-        return embedding_head_inputs(vectors, self.anchors, self.closeness_weight)
+        return embedding_head_inputs(vectors.first(self.paragraphs), self.anchors, self.closeness_weight)
 
     def mix(self, scores: NarrativeScores, vectors: ParagraphVectors) -> NarrativeScores:
         X = self.inputs(vectors)
@@ -395,7 +403,7 @@ class EmbeddedNarrativeHeads:
             "narratives": self.narratives.save(f"{prefix}.narratives", arrays),
             "share": self.share,
             "thresholds": self.thresholds.to_dict(),
-            "paragraphs": ARTICLE_PARAGRAPHS,
+            "paragraphs": self.paragraphs,
             "tokens": ARTICLE_TOKENS,
         }
         if self.anchors is not None:
@@ -407,8 +415,17 @@ class EmbeddedNarrativeHeads:
     def load(
         cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]
     ) -> EmbeddedNarrativeHeads:
-        if (meta.get("paragraphs"), meta.get("tokens")) != (ARTICLE_PARAGRAPHS, ARTICLE_TOKENS):
-            raise ModelError("the narrative embedding heads were trained with other embedding settings")
+        paragraphs = meta.get("paragraphs")
+        if (
+            meta.get("tokens") != ARTICLE_TOKENS
+            or not isinstance(paragraphs, int)
+            or not 0 < paragraphs <= PARAGRAPHS_READ
+        ):
+            raise ModelError(
+                "the narrative embedding heads were trained with other embedding settings "
+                f"({paragraphs} paragraphs of {meta.get('tokens')} word pieces; this version embeds at most "
+                f"{PARAGRAPHS_READ} of {ARTICLE_TOKENS})"
+            )
         anchors = arrays.get(f"{prefix}.anchors")
         heads = cls(
             other=LinearHeads.load(f"{prefix}.other", meta["other"], arrays),
@@ -417,6 +434,7 @@ class EmbeddedNarrativeHeads:
             thresholds=NarrativeThresholds(**meta["thresholds"]),
             anchors=None if anchors is None else np.asarray(anchors, dtype=np.float32),
             closeness_weight=float(meta.get("closeness_weight", LABEL_CLOSENESS_WEIGHT)),
+            paragraphs=paragraphs,
         )
         dims = DIMENSIONS + (0 if heads.anchors is None else 2 * heads.anchors.shape[0])
         if heads.anchors is not None and heads.anchors.shape[1:] != (DIMENSIONS,):
@@ -517,6 +535,27 @@ class NarrativeModel:
         for narrative, _ in chosen:
             subs.extend(self._subnarratives_for(scores.subnarratives[i], narrative, thresholds.sub))
         return NarrativePrediction(chosen, subs, p_other, domain)
+
+    def closest_paragraph(self, vectors: ParagraphVectors, label: str) -> tuple[int, float] | None:
+        """The paragraph of one article (``vectors`` of a single article) that comes closest to ``label``'s
+        own words, as ``(paragraph index, cosine similarity)``; None for a model without label descriptions,
+        a label without one ("…: Other") or an article without paragraphs."""
+        embedded = self.embedded
+        row = self._description_rows.get(label)
+        if embedded is None or embedded.anchors is None or row is None or len(vectors) != 1:
+            return None
+        paragraphs = vectors.first(embedded.paragraphs).per_article[0]
+        if not len(paragraphs):
+            return None
+        similarity = paragraphs @ embedded.anchors[row]
+        best = int(np.argmax(similarity))
+        return best, float(similarity[best])
+
+    @cached_property
+    def _description_rows(self) -> dict[str, int]:
+        return {
+            label: i for i, (label, _) in enumerate(described_labels(self.narratives.labels, self.parents))
+        }
 
     def nearest(self, scores: NarrativeScores, i: int, domain: str, k: int) -> list[tuple[str, float]]:
         """The ``k`` likeliest narratives of ``domain`` for article ``i``, best first."""

@@ -32,6 +32,10 @@ TOKENIZER_FILE = Path(__file__).resolve().parents[1] / "models" / "minilm" / "to
 # tenth of a second per article on one core.
 ARTICLE_PARAGRAPHS = 12
 ARTICLE_TOKENS = 64
+# The narrative heads read further: a narrative may be argued in any paragraph, and an
+# article's best paragraph for a label is its evidence. The cap bounds the cost of long texts
+# (nine in ten news articles have fewer paragraphs).
+PARAGRAPHS_READ = 32
 
 
 def minilm_model_file() -> Path:
@@ -137,7 +141,7 @@ def article_encoder() -> SentenceEncoder:
 
 @dataclass(frozen=True)
 class ParagraphVectors:
-    """Embeddings of the opening paragraphs of articles: one ``(paragraphs, 384)`` array per article."""
+    """Embeddings of articles' paragraphs, in reading order: one ``(paragraphs, 384)`` array per article."""
 
     per_article: tuple[np.ndarray, ...]
 
@@ -146,6 +150,12 @@ class ParagraphVectors:
 
     def rows(self, indices: Sequence[int]) -> ParagraphVectors:
         return ParagraphVectors(tuple(self.per_article[i] for i in indices))
+
+    def first(self, paragraphs: int) -> ParagraphVectors:
+        """Each article's first ``paragraphs`` vectors."""
+        if all(len(v) <= paragraphs for v in self.per_article):
+            return self
+        return ParagraphVectors(tuple(v[:paragraphs] for v in self.per_article))
 
     def pooled(self) -> np.ndarray:
         """Each article's mean paragraph vector, L2-normalised (zeros without paragraphs): ``(n, 384)``."""
@@ -158,11 +168,25 @@ class ParagraphVectors:
         return out
 
 
-def article_paragraph_vectors(texts: Sequence[str]) -> ParagraphVectors:
-    """Embeddings of each article's first paragraphs, each cut at ``ARTICLE_TOKENS`` word pieces."""
+def article_paragraph_vectors(texts: Sequence[str], limit: int = PARAGRAPHS_READ) -> ParagraphVectors:
+    """Embeddings of each article's first ``limit`` paragraphs, each cut at ``ARTICLE_TOKENS`` word pieces.
+
+    The first ``ARTICLE_PARAGRAPHS`` of every article are encoded in a run of their own: the int8
+    encoder's numbers depend a little on what shares a run, and the genre head reads exactly those
+    (:func:`article_embeddings`), so they come out the same whatever ``limit`` is.
+    """
     from spinlens.nlp.segment import paragraphs
 
-    pieces = [[p.text for p in paragraphs(t)][:ARTICLE_PARAGRAPHS] for t in texts]
+    pieces = [[p.text for p in paragraphs(t)][:limit] for t in texts]
+    opening = _encode_each([article[:ARTICLE_PARAGRAPHS] for article in pieces])
+    rest = _encode_each([article[ARTICLE_PARAGRAPHS:] for article in pieces])
+    return ParagraphVectors(
+        tuple(np.vstack([a, b]) if len(b) else a for a, b in zip(opening, rest, strict=True))
+    )
+
+
+def _encode_each(pieces: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """The embeddings of each article's ``pieces``, all encoded in one run."""
     flat = [piece for article in pieces for piece in article]
     vectors = article_encoder().encode(flat) if flat else np.zeros((0, DIMENSIONS), dtype=np.float32)
     out: list[np.ndarray] = []
@@ -170,12 +194,10 @@ def article_paragraph_vectors(texts: Sequence[str]) -> ParagraphVectors:
     for article in pieces:
         out.append(vectors[begin : begin + len(article)])
         begin += len(article)
-    return ParagraphVectors(tuple(out))
+    return out
 
 
 def article_embeddings(texts: Sequence[str]) -> np.ndarray:
-    """Mean embedding of each article's first paragraphs, L2-normalised: ``(len(texts), 384)``.
-
-    Zeros for a text without paragraphs. Used by the genre and narrative models.
-    """
-    return article_paragraph_vectors(texts).pooled()
+    """Mean embedding of each article's first ``ARTICLE_PARAGRAPHS`` paragraphs, L2-normalised:
+    ``(len(texts), 384)``. Zeros for a text without paragraphs. What the genre model reads."""
+    return article_paragraph_vectors(texts, ARTICLE_PARAGRAPHS).pooled()

@@ -6,7 +6,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from spinlens.nlp.embed import DIMENSIONS, ParagraphVectors, article_paragraph_vectors, embed
+from spinlens.nlp.embed import (
+    ARTICLE_PARAGRAPHS,
+    DIMENSIONS,
+    ParagraphVectors,
+    article_paragraph_vectors,
+    embed,
+)
 
 
 class EmbeddingCache:
@@ -34,15 +40,15 @@ class EmbeddingCache:
 
 
 def embed_paragraphs_cached(texts: Sequence[str]) -> ParagraphVectors:
-    """The opening paragraphs' vectors of each article (``nlp.embed.article_paragraph_vectors``)."""
+    """The paragraph vectors of each article (``nlp.embed.article_paragraph_vectors``)."""
     return ParagraphVectors(tuple(_paragraph_vectors.each(texts)))
 
 
 def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
     """Article embeddings (``nlp.embed.article_embeddings``) from the cached paragraph vectors."""
-    return embed_paragraphs_cached(texts).pooled()
+    return embed_paragraphs_cached(texts).first(ARTICLE_PARAGRAPHS).pooled()
 
 
-# Sentences of role mentions, and the opening paragraphs of whole articles.
+# Sentences of role mentions, and the paragraphs of whole articles.
 embed_sentences_cached = EmbeddingCache(embed)
 _paragraph_vectors = EmbeddingCache(lambda texts: article_paragraph_vectors(texts).per_article)

@@ -178,6 +178,7 @@ def fit_narrative_model(
         "thresholds": thresholds.to_dict(),
         "inner_cv_mean_samples_f1_with_embedding": round(tuned[best_share][1], 4),
         "embedding_share": best_share,
+        "embedding_paragraphs": model.embedded.paragraphs,
         "embedding_label_descriptions": 0 if anchors is None else len(anchors),
         "label_closeness_weight": model.embedded.closeness_weight,
         "thresholds_with_embedding": tuned[best_share][0].to_dict(),
