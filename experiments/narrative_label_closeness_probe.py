@@ -11,7 +11,8 @@ model as `spinlens train semeval2025` does; scores pooled over the held-out arti
 
 ``none`` is the recipe shipped before round 25 (the mean vector alone). ``PARAGRAPHS=N`` and ``TOKENS=T``
 embed the first N paragraphs of each article, each cut at T word pieces, instead of the shipped 32 × 64
-(round 26; ``PARAGRAPHS=12`` is round 25's setting).
+(round 26; ``PARAGRAPHS=12`` is round 25's setting). ``SHARES=0,0.2,...`` offers other embedding shares to the
+inner-fold tuning, ``EMBEDDED_C=C`` fits the embedding heads with another C.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ if PARAGRAPHS != embedding.PARAGRAPHS_READ:
         lambda texts: embedding.article_paragraph_vectors(texts, PARAGRAPHS).per_article
     )
 embedding.ARTICLE_TOKENS = int(os.environ.get("TOKENS", embedding.ARTICLE_TOKENS))
+# Round 26: the embedding share's grid and the embedding heads' C.
+if "SHARES" in os.environ:
+    training.NARRATIVE_SHARES = tuple(float(x) for x in os.environ["SHARES"].split(","))
+models.NARRATIVE_EMBEDDED_C = float(os.environ.get("EMBEDDED_C", models.NARRATIVE_EMBEDDED_C))
 
 
 def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
@@ -75,7 +80,8 @@ def main() -> None:
             models.LABEL_CLOSENESS_WEIGHT = float(variant.removeprefix("w="))
         s = cross_validate(data, docs, assignment, seed)
         print(
-            f"{variant} (seed {seed}, {PARAGRAPHS} x {embedding.ARTICLE_TOKENS}): coarse {s['narratives_f1_coarse']:.3f} "
+            f"{variant} (seed {seed}, {PARAGRAPHS} x {embedding.ARTICLE_TOKENS}, shares {training.NARRATIVE_SHARES}, "
+            f"C {models.NARRATIVE_EMBEDDED_C}): coarse {s['narratives_f1_coarse']:.3f} "
             f"fine {s['narratives_f1_fine']:.3f} other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
             flush=True,
         )
