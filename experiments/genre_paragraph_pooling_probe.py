@@ -9,6 +9,9 @@ the shipped recipe, share and offsets tuned on inner folds. Same folds and fitti
 
     python experiments/genre_paragraph_pooling_probe.py mean 13
     python experiments/genre_paragraph_pooling_probe.py meanmax 13 1 2 3 4
+    python experiments/genre_paragraph_pooling_probe.py mean32 13 1 2 3 4
+
+``mean32`` reads the mean of the first 32 paragraphs, as many as the narrative heads read since round 26.
 """
 import os, sys, time
 from pathlib import Path
@@ -21,19 +24,21 @@ from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.evaluate.metrics import single_label_scores
 from spinlens.models.arrays import softmax
 from spinlens.models.semeval2023 import article_style
-from spinlens.nlp.embed import article_paragraph_vectors
+from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, article_paragraph_vectors
 
 variant = sys.argv[1]
 articles = sorted(load_dataset(Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en").articles, key=lambda a: a.id)
-paragraphs = article_paragraph_vectors([a.text for a in articles])
+paragraphs = article_paragraph_vectors([a.text for a in articles])  # the first 32 (PARAGRAPHS_READ)
+if variant != "mean32":
+    paragraphs = paragraphs.first(ARTICLE_PARAGRAPHS)
 
 
 def pooled(p: np.ndarray) -> np.ndarray:
     if not len(p):
-        return np.zeros(384 if variant == "mean" else 768, dtype=np.float32)
+        return np.zeros(768 if variant == "meanmax" else 384, dtype=np.float32)
     mean = p.mean(axis=0)
     mean = mean / (np.linalg.norm(mean) or 1.0)
-    if variant == "mean":
+    if variant in ("mean", "mean32"):
         return mean
     return np.concatenate([mean, p.max(axis=0)])
 

@@ -12,7 +12,8 @@ model as `spinlens train semeval2025` does; scores pooled over the held-out arti
 ``none`` is the recipe shipped before round 25 (the mean vector alone). ``PARAGRAPHS=N`` and ``TOKENS=T``
 embed the first N paragraphs of each article, each cut at T word pieces, instead of the shipped 32 × 64
 (round 26; ``PARAGRAPHS=12`` is round 25's setting). ``SHARES=0,0.2,...`` offers other embedding shares to the
-inner-fold tuning, ``EMBEDDED_C=C`` fits the embedding heads with another C.
+inner-fold tuning, ``EMBEDDED_C=C`` fits the embedding heads with another C, ``SUB_GRID=0.01,0.02,...`` offers
+other sub-narrative thresholds.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ embedding.ARTICLE_TOKENS = int(os.environ.get("TOKENS", embedding.ARTICLE_TOKENS
 if "SHARES" in os.environ:
     training.NARRATIVE_SHARES = tuple(float(x) for x in os.environ["SHARES"].split(","))
 models.NARRATIVE_EMBEDDED_C = float(os.environ.get("EMBEDDED_C", models.NARRATIVE_EMBEDDED_C))
+if "SUB_GRID" in os.environ:  # the sub-narrative thresholds the inner-fold tuning may choose from
+    models.THRESHOLD_GRID["sub"] = tuple(float(x) for x in os.environ["SUB_GRID"].split(","))
 
 
 def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
@@ -81,7 +84,7 @@ def main() -> None:
         s = cross_validate(data, docs, assignment, seed)
         print(
             f"{variant} (seed {seed}, {PARAGRAPHS} x {embedding.ARTICLE_TOKENS}, shares {training.NARRATIVE_SHARES}, "
-            f"C {models.NARRATIVE_EMBEDDED_C}): coarse {s['narratives_f1_coarse']:.3f} "
+            f"C {models.NARRATIVE_EMBEDDED_C}, sub from {min(models.THRESHOLD_GRID['sub'])}): coarse {s['narratives_f1_coarse']:.3f} "
             f"fine {s['narratives_f1_fine']:.3f} other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
             flush=True,
         )

@@ -18,11 +18,13 @@ import pytest
 from spinlens.core.errors import DataError, ModelError
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.models.semeval2025 import (
+    FINE_ROLE_DESCRIPTIONS,
     SHIPPED_DIR,
     NarrativeModel,
     article_sentences,
     described_labels,
     embedding_head_inputs,
+    fine_role_inputs,
     label_descriptions,
     samples_f1,
     split_sentences,
@@ -30,6 +32,7 @@ from spinlens.models.semeval2025 import (
 from spinlens.models.semeval2025 import (
     load_semeval2025 as load_models,
 )
+from spinlens.models.sparse import sparse
 from spinlens.nlp.embed import (
     ARTICLE_PARAGRAPHS,
     PARAGRAPHS_READ,
@@ -404,9 +407,12 @@ def test_fine_roles_read_the_mention_sentence_embedding(trained: Path) -> None:
     pytest.importorskip("onnxruntime", reason="sentence embeddings need onnxruntime")
     from spinlens.nlp.embed import DIMENSIONS
 
+    described = len(FINE_ROLE_DESCRIPTIONS)
     for roles in (load_models(trained).roles, load_models().roles):
         assert roles.embedding_dims == DIMENSIONS
-        assert all(head.coef.shape[1] == roles.encoder.size + DIMENSIONS for head in roles.fine.values())
+        assert roles.role_anchors is not None and roles.role_anchors.shape == (described, DIMENSIONS)
+        width = roles.encoder.size + DIMENSIONS + described
+        assert all(head.coef.shape[1] == width for head in roles.fine.values())
         assert roles.main.coef.shape[1] == roles.encoder.size
     # The invented corpus has too few fine roles per main role to tell sentences apart: use the shipped one.
     features = [["ent=kyiv", "s=regime", "s=obey"], ["ent=kyiv", "s=regime", "s=obey"]]
@@ -421,6 +427,30 @@ def test_fine_roles_read_the_mention_sentence_embedding(trained: Path) -> None:
     assert all(np.allclose(f[0], f[1]) for f in fine_without.values())
     with pytest.raises(ModelError, match="sentence embeddings"):
         roles.distributions(features, embeddings[:1])
+
+
+def test_fine_role_columns_are_words_embedding_and_closeness_to_each_description() -> None:
+    words = sparse.csr_matrix(np.array([[1.0, 0.0], [0.0, 2.0]]))
+    vectors = np.array([[1.0, 0.0, 0.0], [0.0, 0.6, 0.8]])
+    anchors = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    X = fine_role_inputs(words, vectors, 3, anchors, 2.0).toarray()
+    assert np.allclose(X[0], [1, 0, 1, 0, 0, 2 * 1.0, 2 * 0.0])
+    assert np.allclose(X[1], [0, 2, 0, 0.6, 0.8, 2 * 0.0, 2 * 0.8])
+    # Without embeddings the dense columns are zeros; models without descriptions read no closeness.
+    assert not fine_role_inputs(words, None, 3, anchors, 2.0).toarray()[:, 2:].any()
+    assert fine_role_inputs(words, vectors, 3, None, 2.0).shape == (2, 5)
+    assert fine_role_inputs(words, None, 0, None, 2.0).shape == (2, 2)
+
+
+def test_role_models_refuse_heads_that_do_not_match_their_descriptions(trained: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "no_role_anchors"
+    shutil.copytree(trained, broken)
+    with np.load(broken / "weights.npz") as weights:
+        kept = {k: weights[k] for k in weights.files if not k.endswith(".role_anchors")}
+    assert len(kept) == len(weights.files) - 1
+    np.savez(broken / "weights.npz", **kept)
+    with pytest.raises(ModelError, match="fine-role heads do not match"):
+        load_models(broken)
 
 
 # ---------------------------------------------------------------------------

@@ -86,6 +86,34 @@ LABEL_CLOSENESS_WEIGHT = 1.0
 ROLE_TFIDF: dict[str, Any] = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True}
 ROLE_C = 3.0
 SALIENCE_C = 1.0
+# The fine-role heads also read how close the mention's sentence comes to a one-line description of
+# each fine role (cosine similarities of sentence embeddings, times this weight): a fine role has a
+# median of 16 training mentions, too few to learn "tyrant" from words alone.
+ROLE_CLOSENESS_WEIGHT = 1.0
+FINE_ROLE_DESCRIPTIONS: dict[str, str] = {
+    "Guardian": "heroes who protect and defend their people",
+    "Martyr": "martyrs who sacrifice themselves for a cause",
+    "Peacemaker": "peacemakers who seek to resolve the conflict through negotiation",
+    "Rebel": "rebels who bravely resist oppression",
+    "Underdog": "an underdog fighting against a much stronger opponent",
+    "Virtuous": "virtuous, honest and principled people",
+    "Instigator": "instigators who started the conflict and provoke war",
+    "Conspirator": "conspirators plotting in secret to control the world",
+    "Tyrant": "a tyrant who rules by oppression and force",
+    "Foreign Adversary": "a hostile foreign power threatening the country",
+    "Traitor": "traitors who betray their own country",
+    "Spy": "spies gathering secret intelligence",
+    "Saboteur": "saboteurs who deliberately damage and undermine",
+    "Corrupt": "corrupt officials who abuse power for personal gain",
+    "Incompetent": "incompetent leaders who fail and make mistakes",
+    "Terrorist": "terrorists who use violence against civilians",
+    "Deceiver": "liars who deceive the public and spread propaganda",
+    "Bigot": "bigots full of prejudice and hatred",
+    "Forgotten": "forgotten people whose suffering is ignored",
+    "Exploited": "exploited people used for the gain of others",
+    "Victim": "innocent victims who suffer harm and are killed",
+    "Scapegoat": "scapegoats unfairly blamed for problems",
+}
 
 # A label without any positive training example can never fire.
 _NEVER = -30.0
@@ -917,6 +945,9 @@ class RoleModel:
     salience: DenseLogistic
     salience_threshold: float
     embedding_dims: int = 0
+    # The embedded FINE_ROLE_DESCRIPTIONS the fine-role heads read closeness to (None before round 26).
+    role_anchors: np.ndarray | None = None
+    closeness_weight: float = ROLE_CLOSENESS_WEIGHT
 
     @classmethod
     def fit(
@@ -930,8 +961,10 @@ class RoleModel:
         seed: int,
         salience_threshold: float = 0.5,
         embeddings: np.ndarray | None = None,
+        role_anchors: np.ndarray | None = None,
     ) -> RoleModel:
-        """``embeddings``: one sentence embedding per mention (rows of :func:`embed`), or None for none."""
+        """``embeddings``: one sentence embedding per mention (rows of :func:`embed`), or None for none;
+        ``role_anchors``: the embedded :data:`FINE_ROLE_DESCRIPTIONS` (only read with ``embeddings``)."""
         texts = [" ".join(f) for f in features]
         encoder = TfidfEncoder.fit(texts, ROLE_TFIDF)
         X_words = encoder.transform(texts)
@@ -939,7 +972,8 @@ class RoleModel:
         # Only the fine-role heads see the sentence embedding (exact match 0.165 -> 0.207 in
         # cross-validation); given to the main-role head too, its accuracy fell by 0.01.
         dims = 0 if embeddings is None else int(np.asarray(embeddings).shape[1])
-        X = _with_embeddings(X_words, embeddings, dims)
+        anchors = None if embeddings is None else role_anchors
+        X = fine_role_inputs(X_words, embeddings, dims, anchors, ROLE_CLOSENESS_WEIGHT)
         # A mention with several fine roles trains on its first (alphabetically, for
         # determinism): one in ten mentions has two, and predicting one is the safer bet.
         first_fine = [sorted(f)[0] for f in fines]
@@ -956,7 +990,7 @@ class RoleModel:
                 continue
             fine[role] = fit_softmax_head(X[rows], [first_fine[i] for i in rows], labels, C=ROLE_C, seed=seed)
         salience = DenseLogistic.fit(salience_X, salience_y, C=SALIENCE_C, seed=seed)
-        return cls(encoder, main, fine, salience, salience_threshold, dims)
+        return cls(encoder, main, fine, salience, salience_threshold, dims, anchors, ROLE_CLOSENESS_WEIGHT)
 
     def predict(
         self, features: Sequence[Sequence[str]], embeddings: np.ndarray | None = None
@@ -984,7 +1018,9 @@ class RoleModel:
                 f"expected {len(features)} sentence embeddings of {self.embedding_dims} dimensions, "
                 f"got an array of shape {np.asarray(embeddings).shape}"
             )
-        X = _with_embeddings(X_words, embeddings, self.embedding_dims)
+        X = fine_role_inputs(
+            X_words, embeddings, self.embedding_dims, self.role_anchors, self.closeness_weight
+        )
         return self.main.distribution(X_words), {
             role: head.distribution(X) for role, head in self.fine.items()
         }
@@ -1015,7 +1051,7 @@ class RoleModel:
         )
 
     def save(self, prefix: str, arrays: Arrays) -> dict[str, Any]:
-        return {
+        meta: dict[str, Any] = {
             "encoder": self.encoder.save(f"{prefix}.tfidf", arrays),
             "main": self.main.save(f"{prefix}.main", arrays),
             "fine": {role: head.save(f"{prefix}.fine.{role}", arrays) for role, head in self.fine.items()},
@@ -1023,10 +1059,15 @@ class RoleModel:
             "salience_threshold": self.salience_threshold,
             "embedding_dims": self.embedding_dims,
         }
+        if self.role_anchors is not None:
+            arrays[f"{prefix}.role_anchors"] = self.role_anchors
+            meta["closeness_weight"] = self.closeness_weight
+        return meta
 
     @classmethod
     def load(cls, prefix: str, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> RoleModel:
-        return cls(
+        anchors = arrays.get(f"{prefix}.role_anchors")
+        model = cls(
             encoder=TfidfEncoder.load(f"{prefix}.tfidf", meta["encoder"], arrays),
             main=LinearHeads.load(f"{prefix}.main", meta["main"], arrays),
             fine={
@@ -1035,14 +1076,36 @@ class RoleModel:
             salience=DenseLogistic.load(f"{prefix}.salience", meta["salience"], arrays),
             salience_threshold=float(meta["salience_threshold"]),
             embedding_dims=int(meta.get("embedding_dims", 0)),
+            role_anchors=None if anchors is None else np.asarray(anchors, dtype=np.float32),
+            closeness_weight=float(meta.get("closeness_weight", ROLE_CLOSENESS_WEIGHT)),
         )
+        closeness = 0 if model.role_anchors is None else len(model.role_anchors)
+        width = model.encoder.size + model.embedding_dims + closeness
+        if model.role_anchors is not None and model.role_anchors.shape[1:] != (model.embedding_dims,):
+            raise ModelError(f"the fine-role descriptions have shape {model.role_anchors.shape}")
+        if any(head.coef.shape[1] != width for head in model.fine.values()):
+            raise ModelError("the fine-role heads do not match their words, embedding and role descriptions")
+        return model
 
 
-def _with_embeddings(X_words: sparse.spmatrix, embeddings: np.ndarray | None, dims: int) -> sparse.csr_matrix:
+def fine_role_inputs(
+    X_words: sparse.spmatrix,
+    embeddings: np.ndarray | None,
+    dims: int,
+    anchors: np.ndarray | None,
+    weight: float,
+) -> sparse.csr_matrix:
+    """What the fine-role heads read: the words, the sentence embedding (``dims`` columns) and, with
+    ``anchors``, the embedding's closeness to each fine role's description times ``weight``. Without
+    embeddings the dense columns are zeros."""
     if not dims:
         return sparse.csr_matrix(X_words)
-    dense = np.zeros((X_words.shape[0], dims)) if embeddings is None else np.asarray(embeddings, np.float64)
-    return sparse.hstack([X_words, sparse.csr_matrix(dense)]).tocsr()
+    n = X_words.shape[0]
+    vectors = np.zeros((n, dims)) if embeddings is None else np.asarray(embeddings, np.float64)
+    dense = [vectors]
+    if anchors is not None:
+        dense.append(vectors @ np.asarray(anchors, np.float64).T * weight)
+    return sparse.hstack([X_words, sparse.csr_matrix(np.hstack(dense))]).tocsr()
 
 
 # ---------------------------------------------------------------------------

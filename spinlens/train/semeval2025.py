@@ -21,6 +21,7 @@ import numpy as np
 from spinlens.core.errors import DataError
 from spinlens.datasets.semeval2025 import OTHER, Semeval2025Document, Taxonomy, load_semeval2025
 from spinlens.models.semeval2025 import (
+    FINE_ROLE_DESCRIPTIONS,
     SALIENCE_C,
     SPACY_ENTITY_TYPES,
     DenseLogistic,
@@ -278,6 +279,11 @@ def salience_candidates(
     return X, y, keys
 
 
+def role_anchors() -> np.ndarray:
+    """The fine roles' one-line descriptions, embedded as mention sentences are."""
+    return embed_sentences_cached(list(FINE_ROLE_DESCRIPTIONS.values()))
+
+
 def _fit_roles_plain(
     examples: RoleExamples, salience_X: np.ndarray, salience_y: np.ndarray, seed: int, threshold: float = 0.5
 ) -> RoleModel:
@@ -290,6 +296,7 @@ def _fit_roles_plain(
         seed=seed,
         salience_threshold=threshold,
         embeddings=examples.embeddings(),
+        role_anchors=role_anchors(),
     )
 
 
@@ -338,6 +345,8 @@ def fit_role_model(
         "salience_candidates": len(salience_y),
         "salience_positive_share": round(float(salience_y.mean()), 4) if len(salience_y) else 0.0,
         "mentions": len(examples.mains),
+        "fine_role_descriptions": 0 if model.role_anchors is None else len(model.role_anchors),
+        "fine_role_closeness_weight": model.closeness_weight,
     }
 
 
