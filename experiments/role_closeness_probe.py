@@ -1,5 +1,6 @@
 """Round 25: the main-role head also reads how close the mention's sentence embedding comes to 25 role
-descriptions written for the purpose (weight W); the rest of `spinlens evaluate semeval2025` as shipped.
+descriptions written for the purpose (weight W); the rest of `spinlens evaluate semeval2025` as shipped in round
+25 (the fine-role heads without round 26's role descriptions).
 
     W=1 python experiments/role_closeness_probe.py          (about 5 min; W=3 for the other weight)
 """
@@ -14,32 +15,13 @@ import spinlens.models.semeval2025 as M
 from spinlens.models.sparse import sparse
 from spinlens.nlp.embed import embed
 
+# The 22 fine-role lines were written for this probe and ship since round 26 (FINE_ROLE_DESCRIPTIONS, which the
+# fine-role heads read); this probe gives them, and three main-role lines, to the main-role head instead.
 DESCR = {
- "Guardian": "heroes who protect and defend their people",
- "Martyr": "martyrs who sacrifice themselves for a cause",
- "Peacemaker": "peacemakers who seek to resolve the conflict through negotiation",
- "Rebel": "rebels who bravely resist oppression",
- "Underdog": "an underdog fighting against a much stronger opponent",
- "Virtuous": "virtuous, honest and principled people",
- "Instigator": "instigators who started the conflict and provoke war",
- "Conspirator": "conspirators plotting in secret to control the world",
- "Tyrant": "a tyrant who rules by oppression and force",
- "Foreign Adversary": "a hostile foreign power threatening the country",
- "Traitor": "traitors who betray their own country",
- "Spy": "spies gathering secret intelligence",
- "Saboteur": "saboteurs who deliberately damage and undermine",
- "Corrupt": "corrupt officials who abuse power for personal gain",
- "Incompetent": "incompetent leaders who fail and make mistakes",
- "Terrorist": "terrorists who use violence against civilians",
- "Deceiver": "liars who deceive the public and spread propaganda",
- "Bigot": "bigots full of prejudice and hatred",
- "Forgotten": "forgotten people whose suffering is ignored",
- "Exploited": "exploited people used for the gain of others",
- "Victim": "innocent victims who suffer harm and are killed",
- "Scapegoat": "scapegoats unfairly blamed for problems",
- "Protagonist": "the good side, heroes who deserve support",
- "Antagonist": "the bad side, villains responsible for harm",
- "Innocent": "innocent people who suffer through no fault of their own",
+    **M.FINE_ROLE_DESCRIPTIONS,
+    "Protagonist": "the good side, heroes who deserve support",
+    "Antagonist": "the bad side, villains responsible for harm",
+    "Innocent": "innocent people who suffer through no fault of their own",
 }
 W = float(os.environ.get("W", "1"))
 ANCH = embed(list(DESCR.values()))
@@ -50,7 +32,7 @@ orig_dist = M.RoleModel.distributions
 def closeness(emb):
     return np.asarray(emb, np.float64) @ ANCH.T.astype(np.float64) * W
 
-def fit(cls, features, mains, fines, sX, sy, *, seed, salience_threshold=0.5, embeddings=None):
+def fit(cls, features, mains, fines, sX, sy, *, seed, salience_threshold=0.5, embeddings=None, role_anchors=None):
     model = orig_fit(cls, features, mains, fines, sX, sy, seed=seed, salience_threshold=salience_threshold, embeddings=embeddings)
     texts = [" ".join(f) for f in features]
     Xw = model.encoder.transform(texts)
@@ -60,7 +42,7 @@ def fit(cls, features, mains, fines, sX, sy, *, seed, salience_threshold=0.5, em
 
 def distributions(self, features, embeddings=None):
     Xw = self.encoder.transform([" ".join(f) for f in features])
-    Xf = M._with_embeddings(Xw, embeddings, self.embedding_dims)
+    Xf = M.fine_role_inputs(Xw, embeddings, self.embedding_dims, None, 0.0)
     X = sparse.hstack([Xw, sparse.csr_matrix(closeness(embeddings))]).tocsr()
     return self.main.distribution(X), {role: head.distribution(Xf) for role, head in self.fine.items()}
 

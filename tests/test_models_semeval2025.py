@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -141,6 +143,25 @@ def trained(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from spinlens.train.semeval2025 import train
 
     return train(corpus, tmp_path_factory.mktemp("models") / "semeval2025", seed=13)
+
+
+def _copy_with_card(trained: Path, folder: Path, change: Callable[[dict[str, Any]], object]) -> Path:
+    """A copy of the trained models whose card's ``meta`` went through ``change``."""
+    shutil.copytree(trained, folder)
+    card = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
+    change(card["meta"])
+    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    return folder
+
+
+def _copy_without_array(trained: Path, folder: Path, name: str) -> Path:
+    """A copy of the trained models without one weight array."""
+    shutil.copytree(trained, folder)
+    with np.load(folder / "weights.npz") as weights:
+        kept = {k: weights[k] for k in weights.files if k != name}
+        assert len(kept) == len(weights.files) - 1, f"no array {name}"
+    np.savez(folder / "weights.npz", **kept)
+    return folder
 
 
 def test_samples_f1_by_hand() -> None:
@@ -287,11 +308,11 @@ def test_embedding_heads_read_as_many_paragraphs_as_they_were_trained_on(
     vectors = article_paragraph_vectors(["\n\n".join(text)])
     assert len(vectors.per_article[0]) == PARAGRAPHS_READ  # the cap, not all 41
     # Heads trained before round 26 read the first 12 paragraphs, and still do.
-    older = tmp_path / "older"
-    shutil.copytree(trained, older)
-    card = json.loads((older / "model_card.json").read_text(encoding="utf-8"))
-    card["meta"]["narratives"]["embedded"]["paragraphs"] = ARTICLE_PARAGRAPHS
-    (older / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    older = _copy_with_card(
+        trained,
+        tmp_path / "older",
+        lambda meta: meta["narratives"]["embedded"].update(paragraphs=ARTICLE_PARAGRAPHS),
+    )
     heads = load_models(older).narratives.embedded
     assert heads is not None and heads.paragraphs == ARTICLE_PARAGRAPHS
     assert np.array_equal(heads.inputs(vectors), heads.inputs(vectors.first(ARTICLE_PARAGRAPHS)))
@@ -320,11 +341,7 @@ def test_the_closest_paragraph_is_the_one_nearest_the_label_words(trained: Path)
 
 
 def test_models_without_embedding_heads_ignore_embeddings(trained: Path, tmp_path: Path) -> None:
-    older = tmp_path / "older"
-    shutil.copytree(trained, older)
-    card = json.loads((older / "model_card.json").read_text(encoding="utf-8"))
-    del card["meta"]["narratives"]["embedded"]
-    (older / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    older = _copy_with_card(trained, tmp_path / "older", lambda meta: meta["narratives"].pop("embedded"))
     model = load_models(older).narratives
     assert model.embedded is None
     text = ["Kyiv takes orders\n\nThe regime in Kyiv obeys its Western masters and has no will of its own."]
@@ -358,20 +375,14 @@ def test_loading_refuses_missing_or_corrupt_models(trained: Path, tmp_path: Path
     with pytest.raises(ModelError, match="format"):
         load_models(other_format)
     # Embedding heads that read label closeness, without their label descriptions.
-    no_anchors = tmp_path / "no_anchors"
-    shutil.copytree(trained, no_anchors)
-    with np.load(no_anchors / "weights.npz") as weights:
-        kept = {k: weights[k] for k in weights.files if not k.endswith(".anchors")}
-    assert len(kept) == len(weights.files) - 1
-    np.savez(no_anchors / "weights.npz", **kept)
     with pytest.raises(ModelError, match="do not match their label descriptions"):
-        load_models(no_anchors)
+        load_models(_copy_without_array(trained, tmp_path / "no_anchors", "narratives.embedded.anchors"))
     # Heads that read more paragraphs than this version embeds.
-    too_far = tmp_path / "too_far"
-    shutil.copytree(trained, too_far)
-    card = json.loads((too_far / "model_card.json").read_text(encoding="utf-8"))
-    card["meta"]["narratives"]["embedded"]["paragraphs"] = PARAGRAPHS_READ + 1
-    (too_far / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    too_far = _copy_with_card(
+        trained,
+        tmp_path / "too_far",
+        lambda meta: meta["narratives"]["embedded"].update(paragraphs=PARAGRAPHS_READ + 1),
+    )
     with pytest.raises(ModelError, match="other embedding settings"):
         load_models(too_far)
     # A models root with one folder per task is accepted too.
@@ -443,12 +454,7 @@ def test_fine_role_columns_are_words_embedding_and_closeness_to_each_description
 
 
 def test_role_models_refuse_heads_that_do_not_match_their_descriptions(trained: Path, tmp_path: Path) -> None:
-    broken = tmp_path / "no_role_anchors"
-    shutil.copytree(trained, broken)
-    with np.load(broken / "weights.npz") as weights:
-        kept = {k: weights[k] for k in weights.files if not k.endswith(".role_anchors")}
-    assert len(kept) == len(weights.files) - 1
-    np.savez(broken / "weights.npz", **kept)
+    broken = _copy_without_array(trained, tmp_path / "no_role_anchors", "roles.role_anchors")
     with pytest.raises(ModelError, match="fine-role heads do not match"):
         load_models(broken)
 

@@ -88,7 +88,7 @@ ROLE_C = 3.0
 SALIENCE_C = 1.0
 # The fine-role heads also read how close the mention's sentence comes to a one-line description of
 # each fine role (cosine similarities of sentence embeddings, times this weight): a fine role has a
-# median of 16 training mentions, too few to learn "tyrant" from words alone.
+# median of 18 mentions in all the English data, too few to learn "tyrant" from words alone.
 ROLE_CLOSENESS_WEIGHT = 1.0
 FINE_ROLE_DESCRIPTIONS: dict[str, str] = {
     "Guardian": "heroes who protect and defend their people",
