@@ -151,3 +151,9 @@ def test_sections_the_fast_profile_skips_say_so_rather_than_none_found(fmt: str)
     rendered = render(analysis, fmt)
     assert "not analysed" not in rendered
     assert "No people or organisations found" in rendered
+
+
+def test_each_narrative_comes_with_its_reason() -> None:
+    text = render(bridge_analysis(), "markdown")
+    assert "- **Narratives:** Local spending (0.40)" in text
+    assert "  - Local spending: About a budget." in text

@@ -38,6 +38,8 @@ def test_plain_text_has_every_section_and_no_escape_codes() -> None:
         "Mayor Lena Ortiz",
         "Top entities",
         "Protagonist (Peacemaker)",
+        "Narratives, and why",
+        "About a budget.",  # each narrative's reason, beside its label
         "Verdict",
         "one source is anonymous.",
     ):
@@ -197,3 +199,11 @@ def test_direction_controls_in_a_title_cannot_reorder_the_report(fmt: str) -> No
     assert "Budget report \ufffdgnp.exe" in shown
     for character in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
         assert character not in shown
+
+
+def test_an_article_with_no_narrative_has_no_narrative_reasons_table() -> None:
+    analysis = bare_analysis("A short note about the weather.")
+    analysis.add_label(
+        "narrative", "Other", score=0.9, reason="None of the task's narratives.", analyser="n@1"
+    )
+    assert "Narratives, and why" not in render(analysis, "text")

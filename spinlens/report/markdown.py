@@ -17,6 +17,7 @@ from spinlens.report.summary import (
     SOURCE_CLASS_NAMES,
     by_score,
     excerpt,
+    explained_narratives,
     genre_of,
     line_of,
     narrative_text,
@@ -99,6 +100,11 @@ def render_markdown(analysis: Analysis) -> str:
         if labels:
             joined = "; ".join(escape_markdown(narrative_text(lab)) for lab in labels)
             out.append(f"- **{name}:** {joined}")
+        if kind == "narrative":
+            out += [
+                f"  - {escape_markdown(lab.label)}: {escape_markdown(lab.reason)}"
+                for lab in explained_narratives(analysis)
+            ]
     out.append("")
 
     out += ["## Techniques", ""]

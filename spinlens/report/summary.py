@@ -74,6 +74,12 @@ def by_score(labels: list[DocLabel]) -> list[DocLabel]:
     return sorted(labels, key=lambda lab: (-lab.score, lab.label))
 
 
+def explained_narratives(analysis: Analysis) -> list[DocLabel]:
+    """The narratives the article pushes ("Other" left out: its reason is the header's), best first: each
+    report lists their reasons."""
+    return [label for label in by_score(analysis.labels_of("narrative")) if label.label != "Other"]
+
+
 def narrative_text(label: DocLabel) -> str:
     """ "URW: Praise of Russia (0.61)"; an "Other" label adds the nearest narratives it was chosen over."""
     text = f"{label.label} ({label.score:.2f})"

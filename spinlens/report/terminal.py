@@ -27,6 +27,7 @@ from spinlens.report.summary import (
     SOURCE_CLASS_NAMES,
     by_score,
     excerpt,
+    explained_narratives,
     family_counts,
     family_of,
     genre_of,
@@ -219,6 +220,18 @@ def _entities_table(analysis: Analysis) -> RenderableType:
     return table
 
 
+def _narratives_table(analysis: Analysis) -> RenderableType | None:
+    narratives = explained_narratives(analysis)
+    if not narratives:
+        return None
+    table = Table(title="Narratives, and why", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("Narrative", ratio=2, overflow="fold")
+    table.add_column("Reason", ratio=5, overflow="fold")
+    for label in narratives:
+        table.add_row(_text(f"{label.label} ({label.score:.2f})"), _text(label.reason))
+    return table
+
+
 def print_analysis(analysis: Analysis, console: Console) -> None:
     """Print the whole report for one analysis to ``console``."""
     console.print(_header(analysis))
@@ -234,6 +247,9 @@ def print_analysis(analysis: Analysis, console: Console) -> None:
     console.print(_sourcing_table(analysis))
     console.print()
     console.print(_entities_table(analysis))
+    narratives = _narratives_table(analysis)
+    if narratives is not None:
+        console.print(narratives)
     console.print(
         Panel(_text(analysis.verdict or "No verdict was written."), title=Text("Verdict"), title_align="left")
     )
