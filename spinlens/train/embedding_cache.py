@@ -45,10 +45,16 @@ def embed_paragraphs_cached(texts: Sequence[str]) -> ParagraphVectors:
 
 
 def embed_articles_cached(texts: Sequence[str]) -> np.ndarray:
-    """Article embeddings (``nlp.embed.article_embeddings``) from the cached paragraph vectors."""
-    return embed_paragraphs_cached(texts).first(ARTICLE_PARAGRAPHS).pooled()
+    """Article embeddings (``nlp.embed.article_embeddings``): the mean of the cached opening paragraphs."""
+    return ParagraphVectors(tuple(_opening_vectors.each(texts))).pooled()
 
 
-# Sentences of role mentions, and the paragraphs of whole articles.
+# Sentences of role mentions; the paragraphs the narrative heads read; the opening ones the genre
+# reads, cached apart because the genre's articles never need the rest (embedding it would add
+# half again to the SemEval-2023 training). The two give the same opening vectors for a text
+# (nlp.embed encodes the openings in a run of their own).
 embed_sentences_cached = EmbeddingCache(embed)
 _paragraph_vectors = EmbeddingCache(lambda texts: article_paragraph_vectors(texts).per_article)
+_opening_vectors = EmbeddingCache(
+    lambda texts: article_paragraph_vectors(texts, ARTICLE_PARAGRAPHS).per_article
+)
