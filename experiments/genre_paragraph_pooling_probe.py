@@ -13,17 +13,14 @@ the shipped recipe, share and offsets tuned on inner folds. Same folds and fitti
 
 ``mean32`` reads the mean of the first 32 paragraphs, as many as the narrative heads read since round 26.
 """
-import os, sys, time
+import os, sys
 from pathlib import Path
 
 import numpy as np
+from genre_folds import report_genre
 
 import spinlens.train.semeval2023 as training
-from spinlens.core.settings import GENRES
 from spinlens.datasets.semeval2023 import load_dataset
-from spinlens.evaluate.metrics import single_label_scores
-from spinlens.models.arrays import softmax
-from spinlens.models.semeval2023 import article_style
 from spinlens.nlp.embed import ARTICLE_PARAGRAPHS, article_paragraph_vectors
 
 variant = sys.argv[1]
@@ -48,29 +45,4 @@ assert variant != "mean" or np.allclose(np.array([vectors[a.id] for a in article
 training.embed_articles_cached = lambda texts: np.array([vectors[by_text[t]] for t in texts])
 by_text = {a.text: a.id for a in articles}
 
-results = {}
-for seed in [int(s) for s in sys.argv[2:]] or [13]:
-    began = time.time()
-    fold_of = training.article_folds([a.id for a in articles], 5, seed)
-    gold, mixed, per_fold = [], [], []
-    for fold in range(5):
-        train = [a for a, f in zip(articles, fold_of) if f != fold]
-        held = [a for a, f in zip(articles, fold_of) if f == fold and a.genre is not None]
-        labeller, card = training.fit_article_labeller(
-            sorted((a for a in train if a.genre is not None), key=lambda a: a.id),
-            sorted((a for a in train if a.frames is not None), key=lambda a: a.id), seed)
-        texts = [a.text for a in held]
-        styles = np.vstack([article_style(t) for t in texts])
-        X = labeller.features(texts, styles)
-        emb = np.array([vectors[a.id] for a in held])
-        m = [GENRES[int(np.argmax(r))] for r in softmax(labeller.genre_logits(X, styles, emb))]
-        g = [a.genre for a in held]
-        per_fold.append(single_label_scores(g, m, GENRES).macro_f1)
-        gold += g; mixed += m
-    scores = single_label_scores(gold, mixed, GENRES)
-    results[seed] = scores.macro_f1
-    acc = float(np.mean([a == b for a, b in zip(gold, mixed)]))
-    print(f"{variant} seed {seed}: genre macro-F1 {scores.macro_f1:.3f} accuracy {acc:.3f} "
-          f"(folds {' / '.join(f'{x:.3f}' for x in per_fold)})  ({time.time() - began:.0f} s)", flush=True)
-d = np.array(list(results.values()))
-print(f"{variant}: mean over {len(d)} draws {d.mean():.3f} (min {d.min():.3f}, max {d.max():.3f})")
+report_genre(variant, articles, vectors, [int(s) for s in sys.argv[2:]])
