@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 NAME = "sourcing"
 # Stored analyses are reused while every analyser's version is unchanged: raise it whenever the
 # findings for a text change (2: relays through "citing", "X reported" and adverbs; documents as sources).
-VERSION = 2
+VERSION = 3
 ANALYSER_ID = f"{NAME}@{VERSION}"
 
 # A quotation shorter than this is a scare quote ("the "master" of the Caucasus").
@@ -726,14 +726,23 @@ class _Finder:
     def _trimmed_extent(self, first: int, last: int, unit_index: int) -> tuple[int, int] | None:
         unit = self.units.units[unit_index]
         doc = self.doc
-        # Trim leading "that"/punctuation and trailing punctuation.
+        # Trim leading "that"/punctuation and trailing punctuation or a dangling "and".
         while first <= last and (
             (doc[first].is_punct and doc[first].text not in '"“(')
             or doc[first].is_space
             or (doc[first].lower_ == "that" and doc[first].dep_ == "mark")
         ):
             first += 1
-        while last >= first and (doc[last].is_space or (doc[last].is_punct and doc[last].text not in '"”)%')):
+        while last >= first and (
+            doc[last].is_space
+            or (doc[last].is_punct and doc[last].text not in '"”)%')
+            or (doc[last].dep_ == "cc" and last > first)
+        ):
+            if doc[last].dep_ == "cc":
+                # With the words that make it one conjunction: "as well as".
+                conjunction = last
+                while last - 1 > first and doc[last - 1].head.i == conjunction:
+                    last -= 1
             last -= 1
         if first > last:
             return None
@@ -843,8 +852,9 @@ class _Finder:
                 return verb.head
             return child
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and self._same_unit(verb, verb.head):
-            # "X said A and added B": the second verb shares the first's subject.
-            return self._subject(verb.head)
+            # "X said A and added B": the second verb shares the first's subject, also when
+            # the parser hung it on A's verb instead of "said".
+            return self._subject(self._misplaced_conjunct_host(verb) or verb.head)
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp", "xcomp"):
             # "X resigned, saying that ...", "X was quoted as saying ...",
             # "X said ..., adding that ...": the participle's subject is the
@@ -869,6 +879,39 @@ class _Finder:
                 return self._subject(head.head) or head
             return head
         return None
+
+    def _misplaced_conjunct_host(self, verb: Token) -> Token | None:
+        """The reporting verb that a second reporting verb really joins, when the parser hung it on
+        the first one's reported clause.
+
+        In "X said the talks were useful and added that nothing was signed" the small parser makes
+        "added" a conjunct of "were"; a subjectless reporting verb with a reported clause of its own,
+        joined to a clause that is itself reported, continues the reporter, not the clause.
+        """
+        clause = verb.head
+        reporter = clause.head
+        if (
+            verb.dep_ != "conj"
+            or verb.lemma_.lower() not in SPEECH_VERBS
+            or clause.dep_ != "ccomp"
+            or clause.lemma_.lower() in SPEECH_VERBS
+            or reporter.lemma_.lower() not in SPEECH_VERBS
+            # "A and said B, he told reporters": "said" is A's subject's, as the parser has it.
+            or reporter.i > clause.i
+            # "said ... and added", "says ... and adds": the two reporting verbs share a form.
+            or verb.tag_ != reporter.tag_
+            # "announced that an inquiry had been opened and concluded that ...": a verb after a
+            # perfect or passive clause may share its auxiliaries, and then its subject (the inquiry).
+            or any(c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lemma_ == "have") for c in clause.children)
+            or not self._same_unit(verb, reporter)
+            or any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
+            or not any(c.dep_ == "ccomp" for c in verb.children)
+            # "informed me that the campaign called the police and told them that ...": telling
+            # someone in particular is as likely the clause subject's act as the reporter's.
+            or any(c.dep_ in ("dobj", "dative", "iobj") for c in verb.children)
+        ):
+            return None
+        return reporter
 
     def _orphan_subject(self, verb: Token) -> Token | None:
         """The noun phrase opening the verb's line when the parser hung it on a heading above."""
@@ -916,6 +959,14 @@ class _Finder:
             and not self._is_trailing_attribution(c, unit)
         ]
         picked.extend(clausal)
+        # "X said A and added that B": B is what "added" reports, not part of A.
+        stray = [
+            c.i
+            for clause in clausal
+            for c in clause.children
+            if c.i > clause.i and (host := self._misplaced_conjunct_host(c)) is not None and host.i == verb.i
+        ]
+        stray = [self.doc[i].left_edge.i for i in stray]
         if not cognition:
             # An object counts as content only when it is a thing said, not a
             # person ("reported him to the police") and not missing.
@@ -939,6 +990,15 @@ class _Finder:
         runs = self._subtree_runs(picked, unit_index)
         # The last token said, in the unit or not.
         last = max((self._subtree_last(c.i) for c in picked), default=-1)
+        if stray:
+            # Up to the "and" (or comma) before the second reporting verb and its modifiers.
+            cut = min(stray)
+            while cut > clausal[0].left_edge.i and (
+                self.doc[cut - 1].dep_ == "cc" or self.doc[cut - 1].is_punct
+            ):
+                cut -= 1
+            runs = [(first, min(end, cut - 1)) for first, end in runs if first < cut]
+            last = min(last, cut - 1)
         colon = self._colon_after(verb, unit_index)
         # Something other than punctuation follows the colon.
         after_colon = (
