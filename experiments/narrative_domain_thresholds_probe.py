@@ -11,20 +11,15 @@ that domain only); everything else fits as `spinlens train semeval2025` does.
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from narrative_label_closeness_probe import cross_validate
+from narrative_label_closeness_probe import run_variants
 
 import spinlens.models.semeval2025 as models
 import spinlens.train.semeval2025 as training
-from spinlens.datasets.semeval2025 import load_semeval2025
 
-DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
 shipped_tune = models.tune_thresholds
 shipped_decide = models.NarrativeModel.decide
 
@@ -59,21 +54,12 @@ def decide(self, scores, i, thresholds):
 models.NarrativeModel.decide = decide
 
 
+def use_variant(variant: str) -> None:
+    training.tune_thresholds = tune_per_domain if variant == "domain" else shipped_tune
+
+
 def main() -> None:
-    data = load_semeval2025(DATA)
-    docs = [d for d in data.documents if d.narratives or d.mentions]
-    seed = int(os.environ.get("SEED", "13"))
-    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
-    for variant in sys.argv[1:]:
-        began = time.time()
-        training.tune_thresholds = tune_per_domain if variant == "domain" else shipped_tune
-        s = cross_validate(data, docs, assignment, seed)
-        print(
-            f"{variant} (seed {seed}): coarse {s['narratives_f1_coarse']:.3f} "
-            f"fine {s['narratives_f1_fine']:.3f} "
-            f"other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
-            flush=True,
-        )
+    run_variants(sys.argv[1:], use_variant)
 
 
 if __name__ == "__main__":

@@ -21,15 +21,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import spinlens.models.semeval2025 as models
 import spinlens.nlp.embed as embedding
+import spinlens.train.embedding_cache as embedding_cache
 import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.evaluate.semeval2025 import _narrative_scores
 from spinlens.models.semeval2025 import OTHER
-import spinlens.train.embedding_cache as embedding_cache
 from spinlens.train.embedding_cache import embed_paragraphs_cached
 
 DATA = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2025-task10" / "EN"
@@ -67,6 +68,25 @@ def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
     scores = _narrative_scores(gold, coarse, fine)
     scores["other_right"] = other_right / len(gold)
     return scores
+
+
+def run_variants(variants: list[str], prepare: Callable[[str], None]) -> None:
+    """Cross-validate each variant on the draw of folds ``SEED`` names, after ``prepare(variant)`` set it up
+    (the round-27 probes' driver)."""
+    data = load_semeval2025(DATA)
+    docs = [d for d in data.documents if d.narratives or d.mentions]
+    seed = int(os.environ.get("SEED", "13"))
+    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
+    for variant in variants:
+        began = time.time()
+        prepare(variant)
+        s = cross_validate(data, docs, assignment, seed)
+        print(
+            f"{variant} (seed {seed}): coarse {s['narratives_f1_coarse']:.3f} "
+            f"fine {s['narratives_f1_fine']:.3f} "
+            f"other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -518,9 +518,9 @@ def evaluate_techniques_encoder(
     fold: Annotated[
         list[int] | None,
         typer.Option(
-            help="Run only this fold (1-based; repeatable). Each takes about 25 min on 2 cores "
-            "(twice that with --refit; about 40 with --unlabelled, which fine-tunes a second model "
-            "from the first)."
+            help="Run only this fold (1-based; repeatable). Each takes about 20 min on 2 cores "
+            "(twice that with --refit; about 25 with --unlabelled, which fine-tunes a second model "
+            "from the first for --student-epochs)."
         ),
     ] = None,
     seed: FoldSeedOption = 13,
