@@ -67,7 +67,8 @@ if TYPE_CHECKING:
 
 NAME = "sourcing"
 # Stored analyses are reused while every analyser's version is unchanged: raise it whenever the
-# findings for a text change (2: relays through "citing", "X reported" and adverbs; documents as sources).
+# findings for a text change (2: relays through "citing", "X reported" and adverbs; documents as sources;
+# 3: a second reporting verb the parser hangs on the reported clause).
 VERSION = 3
 ANALYSER_ID = f"{NAME}@{VERSION}"
 
@@ -961,12 +962,11 @@ class _Finder:
         picked.extend(clausal)
         # "X said A and added that B": B is what "added" reports, not part of A.
         stray = [
-            c.i
+            c.left_edge.i
             for clause in clausal
             for c in clause.children
             if c.i > clause.i and (host := self._misplaced_conjunct_host(c)) is not None and host.i == verb.i
         ]
-        stray = [self.doc[i].left_edge.i for i in stray]
         if not cognition:
             # An object counts as content only when it is a thing said, not a
             # person ("reported him to the police") and not missing.
@@ -993,7 +993,7 @@ class _Finder:
         if stray:
             # Up to the "and" (or comma) before the second reporting verb and its modifiers.
             cut = min(stray)
-            while cut > clausal[0].left_edge.i and (
+            while cut > min(c.left_edge.i for c in clausal) and (
                 self.doc[cut - 1].dep_ == "cc" or self.doc[cut - 1].is_punct
             ):
                 cut -= 1
