@@ -70,9 +70,9 @@ def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
     return scores
 
 
-def run_variants(variants: list[str], prepare: Callable[[str], None]) -> None:
-    """Cross-validate each variant on the draw of folds ``SEED`` names, after ``prepare(variant)`` set it up
-    (the round-27 probes' driver)."""
+def run_variants(variants: list[str], prepare: Callable[[str], None], settings: str = "") -> None:
+    """Cross-validate each variant on the draw of folds ``SEED`` names, after ``prepare(variant)`` set it up;
+    ``settings`` is printed beside the seed."""
     data = load_semeval2025(DATA)
     docs = [d for d in data.documents if d.narratives or d.mentions]
     seed = int(os.environ.get("SEED", "13"))
@@ -82,32 +82,27 @@ def run_variants(variants: list[str], prepare: Callable[[str], None]) -> None:
         prepare(variant)
         s = cross_validate(data, docs, assignment, seed)
         print(
-            f"{variant} (seed {seed}): coarse {s['narratives_f1_coarse']:.3f} "
+            f"{variant} (seed {seed}{settings}): coarse {s['narratives_f1_coarse']:.3f} "
             f"fine {s['narratives_f1_fine']:.3f} "
             f"other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
             flush=True,
         )
 
 
+def use_closeness(variant: str) -> None:
+    if variant == "none":
+        training.label_anchors = lambda model: None
+    else:
+        training.label_anchors = with_anchors
+        models.LABEL_CLOSENESS_WEIGHT = float(variant.removeprefix("w="))
+
+
 def main() -> None:
-    data = load_semeval2025(DATA)
-    docs = [d for d in data.documents if d.narratives or d.mentions]
-    seed = int(os.environ.get("SEED", "13"))
-    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
-    for variant in sys.argv[1:]:
-        began = time.time()
-        if variant == "none":
-            training.label_anchors = lambda model: None
-        else:
-            training.label_anchors = with_anchors
-            models.LABEL_CLOSENESS_WEIGHT = float(variant.removeprefix("w="))
-        s = cross_validate(data, docs, assignment, seed)
-        print(
-            f"{variant} (seed {seed}, {PARAGRAPHS} x {embedding.ARTICLE_TOKENS}, shares {training.NARRATIVE_SHARES}, "
-            f"C {models.NARRATIVE_EMBEDDED_C}, sub from {min(models.THRESHOLD_GRID['sub'])}): coarse {s['narratives_f1_coarse']:.3f} "
-            f"fine {s['narratives_f1_fine']:.3f} other-right {s['other_right']:.3f} ({time.time() - began:.0f} s)",
-            flush=True,
-        )
+    settings = (
+        f", {PARAGRAPHS} x {embedding.ARTICLE_TOKENS}, shares {training.NARRATIVE_SHARES}, "
+        f"C {models.NARRATIVE_EMBEDDED_C}, sub from {min(models.THRESHOLD_GRID['sub'])}"
+    )
+    run_variants(sys.argv[1:], use_closeness, settings)
 
 
 if __name__ == "__main__":
