@@ -1,6 +1,6 @@
-"""What the round-26 genre probes share: the shipped genre recipe cross-validated over draws of five folds,
-fitted and scored as `experiments/genre_repeated_cv.py` does (seed 13 = `spinlens evaluate semeval2023`'s
-folds), each probe having changed one piece of the recipe first."""
+"""What the genre probes share: the shipped genre recipe cross-validated over draws of five folds (seed 13 =
+`spinlens evaluate semeval2023`'s folds), used by `experiments/genre_repeated_cv.py` as it is and by the round-26
+and round-27 probes after each changed one piece of the recipe."""
 import time
 
 import numpy as np
@@ -12,6 +12,28 @@ from spinlens.models.arrays import softmax
 from spinlens.models.semeval2023 import article_style
 
 
+def fold_predictions(articles, vectors, seed):
+    """For each of the five folds of the draw ``seed``: the held-out articles' gold genres and the genres the
+    default profile (TF-IDF head mixed with the embedding head) and the fast profile (TF-IDF head alone)
+    give them, the recipe refitted on the other four folds.
+
+    ``vectors`` maps each article id to the embedding the genre head reads."""
+    fold_of = training.article_folds([a.id for a in articles], 5, seed)
+    for fold in range(5):
+        train = [a for a, f in zip(articles, fold_of) if f != fold]
+        held = [a for a, f in zip(articles, fold_of) if f == fold and a.genre is not None]
+        labeller, _ = training.fit_article_labeller(
+            sorted((a for a in train if a.genre is not None), key=lambda a: a.id),
+            sorted((a for a in train if a.frames is not None), key=lambda a: a.id), seed)
+        texts = [a.text for a in held]
+        styles = np.vstack([article_style(t) for t in texts])
+        X = labeller.features(texts, styles)
+        emb = np.array([vectors[a.id] for a in held])
+        default = [GENRES[int(np.argmax(r))] for r in softmax(labeller.genre_logits(X, styles, emb))]
+        fast = [GENRES[int(np.argmax(r))] for r in softmax(labeller.genre_logits(X, styles))]
+        yield [a.genre for a in held], default, fast
+
+
 def report_genre(variant, articles, vectors, seeds):
     """Print the default profile's genre macro-F1 and accuracy for each fold seed, then their mean.
 
@@ -19,20 +41,8 @@ def report_genre(variant, articles, vectors, seeds):
     results = {}
     for seed in seeds or [13]:
         began = time.time()
-        fold_of = training.article_folds([a.id for a in articles], 5, seed)
         gold, mixed, per_fold = [], [], []
-        for fold in range(5):
-            train = [a for a, f in zip(articles, fold_of) if f != fold]
-            held = [a for a, f in zip(articles, fold_of) if f == fold and a.genre is not None]
-            labeller, _ = training.fit_article_labeller(
-                sorted((a for a in train if a.genre is not None), key=lambda a: a.id),
-                sorted((a for a in train if a.frames is not None), key=lambda a: a.id), seed)
-            texts = [a.text for a in held]
-            styles = np.vstack([article_style(t) for t in texts])
-            X = labeller.features(texts, styles)
-            emb = np.array([vectors[a.id] for a in held])
-            m = [GENRES[int(np.argmax(r))] for r in softmax(labeller.genre_logits(X, styles, emb))]
-            g = [a.genre for a in held]
+        for g, m, _ in fold_predictions(articles, vectors, seed):
             per_fold.append(single_label_scores(g, m, GENRES).macro_f1)
             gold += g; mixed += m
         scores = single_label_scores(gold, mixed, GENRES)

@@ -12,35 +12,20 @@ import os, sys, time
 from pathlib import Path
 
 import numpy as np
+from genre_folds import fold_predictions
 
+from spinlens.core.settings import GENRES
 from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.evaluate.metrics import single_label_scores
-from spinlens.models.arrays import softmax
-from spinlens.core.settings import GENRES
-from spinlens.models.semeval2023 import article_style
 from spinlens.nlp.embed import article_embeddings
-from spinlens.train.semeval2023 import article_folds, fit_article_labeller
 
 articles = sorted(load_dataset(Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en").articles, key=lambda a: a.id)
 vectors = dict(zip([a.id for a in articles], article_embeddings([a.text for a in articles])))
 results = {}
 for seed in [int(s) for s in sys.argv[1:]] or [13]:
     began = time.time()
-    fold_of = article_folds([a.id for a in articles], 5, seed)
     gold, mixed, tfidf, per_fold = [], [], [], []
-    for fold in range(5):
-        train = [a for a, f in zip(articles, fold_of) if f != fold]
-        held = [a for a, f in zip(articles, fold_of) if f == fold and a.genre is not None]
-        labeller, _ = fit_article_labeller(
-            sorted((a for a in train if a.genre is not None), key=lambda a: a.id),
-            sorted((a for a in train if a.frames is not None), key=lambda a: a.id), seed)
-        texts = [a.text for a in held]
-        styles = np.vstack([article_style(t) for t in texts])
-        X = labeller.features(texts, styles)
-        emb = np.array([vectors[a.id] for a in held])
-        m = [GENRES[int(np.argmax(r))] for r in softmax(labeller.genre_logits(X, styles, emb))]
-        t = [GENRES[int(np.argmax(r))] for r in softmax(labeller.genre_logits(X, styles))]
-        g = [a.genre for a in held]
+    for g, m, t in fold_predictions(articles, vectors, seed):
         per_fold.append(single_label_scores(g, m, GENRES).macro_f1)
         gold += g; mixed += m; tfidf += t
     results[seed] = (single_label_scores(gold, mixed, GENRES).macro_f1, single_label_scores(gold, tfidf, GENRES).macro_f1)
