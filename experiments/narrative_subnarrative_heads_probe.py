@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import spinlens.train.semeval2025 as T
-from spinlens.models.semeval2025 import NARRATIVE_EMBEDDED_C, NarrativeScores, fit_binary_heads
+from spinlens.models.semeval2025 import NARRATIVE_EMBEDDED_C, fit_binary_heads
 from spinlens.train.embedding_cache import embed_paragraphs_cached
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,25 +29,21 @@ def mixed(scores, other, narr, subs, share, sub_share):
 
 def fit_narrative_model(docs, taxonomy, seed, progress=None):
     docs = [d for d in docs if d.narratives]
-    assignment = T.document_folds([T.document_stratum(d) for d in docs], T.INNER_FOLDS, seed)
     probe = T._fit_narratives_plain(docs[:2], taxonomy, seed)
     labels = probe.narratives.labels
     sub_labels = probe.subnarratives.labels
     vectors = embed_paragraphs_cached([d.text for d in docs])
     anchors = T.label_anchors(probe)
     Ys = np.array([[s in d.subnarratives for s in sub_labels] for d in docs], dtype=int)
-    oof = NarrativeScores.empty(len(docs), len(labels), len(sub_labels))
-    oo, on, os_ = np.zeros(len(docs)), np.zeros((len(docs), len(labels))), np.zeros((len(docs), len(sub_labels)))
-    for fold in range(T.INNER_FOLDS):
-        tr = [i for i, f in enumerate(assignment) if f != fold]
-        te = [i for i, f in enumerate(assignment) if f == fold]
-        model = T._fit_narratives_plain([docs[i] for i in tr], taxonomy, seed)
-        oof.put(te, model.scores([docs[i].text for i in te]))
+    scores = T.inner_fold_scores(docs, taxonomy, seed, vectors, anchors)
+    oof, oo, on = scores.tfidf, scores.embedded_other, scores.embedded
+    # The sub-narrative heads read the embedding heads' columns, fitted again on each inner fold.
+    os_ = np.zeros((len(docs), len(sub_labels)))
+    assignment = T.document_folds([T.document_stratum(d) for d in docs], T.INNER_FOLDS, seed)
+    for tr, te in T.inner_splits(assignment):
         heads = T._fit_embedded_heads([docs[i] for i in tr], vectors.rows(tr), labels, anchors, seed)
         Xtr, Xte = heads.inputs(vectors.rows(tr)), heads.inputs(vectors.rows(te))
         subs = fit_binary_heads(Xtr, Ys[tr], sub_labels, C=NARRATIVE_EMBEDDED_C, seed=seed, dual=False)
-        oo[te] = heads.other.probabilities(Xte)[:, 0]
-        on[te] = heads.narratives.probabilities(Xte)
         os_[te] = subs.probabilities(Xte)
     gold_n, gold_s = [d.narratives for d in docs], [d.subnarratives for d in docs]
     tuned = {}

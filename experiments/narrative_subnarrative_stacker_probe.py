@@ -134,26 +134,13 @@ def fit(docs, taxonomy, seed: int, variant: str):
     if variant == "shipped":
         return model, None, None
     docs = [d for d in docs if d.narratives]
-    assignment = training.document_folds([training.document_stratum(d) for d in docs], training.INNER_FOLDS, seed)
     vectors = embed_paragraphs_cached([d.text for d in docs])
-    labels = model.narratives.labels
     anchors = model.embedded.anchors
-    oof = NarrativeScores.empty(len(docs), len(labels), len(model.subnarratives.labels))
-    oof_other = np.zeros(len(docs))
-    oof_narr = np.zeros((len(docs), len(labels)))
-    for fold in range(training.INNER_FOLDS):
-        tr = [i for i, f in enumerate(assignment) if f != fold]
-        te = [i for i, f in enumerate(assignment) if f == fold]
-        inner = training._fit_narratives_plain([docs[i] for i in tr], taxonomy, seed)
-        oof.put(te, inner.scores([docs[i].text for i in te]))
-        heads = training._fit_embedded_heads([docs[i] for i in tr], vectors.rows(tr), labels, anchors, seed)
-        held = heads.inputs(vectors.rows(te))
-        oof_other[te] = heads.other.probabilities(held)[:, 0]
-        oof_narr[te] = heads.narratives.probabilities(held)
+    oof = training.inner_fold_scores(docs, taxonomy, seed, vectors, anchors)
     stacker = Stacker(model, anchors, variant)
-    stacker.fit(oof.subnarratives, vectors, docs)
+    stacker.fit(oof.tfidf.subnarratives, vectors, docs)
     share = model.embedded.share
-    mixed = stacker.rescore(oof.mixed_with(oof_other, oof_narr, share), vectors)
+    mixed = stacker.rescore(oof.tfidf.mixed_with(oof.embedded_other, oof.embedded, share), vectors)
     thresholds, inner = tune_thresholds(model, mixed, [d.narratives for d in docs], [d.subnarratives for d in docs])
     print(
         f"    share {share} inner {card['inner_cv_mean_samples_f1_with_embedding']} -> {inner:.4f} "

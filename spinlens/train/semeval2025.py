@@ -133,6 +133,54 @@ def label_anchors(model: NarrativeModel) -> np.ndarray:
     return article_encoder().encode(label_descriptions(model.narratives.labels, model.parents))
 
 
+@dataclass
+class InnerFoldScores:
+    """Scores of each article by models fitted on the other inner folds: what the thresholds and the
+    embedding heads' share are tuned on."""
+
+    tfidf: NarrativeScores
+    embedded_other: np.ndarray
+    embedded: np.ndarray
+
+
+def inner_splits(assignment: Sequence[int]) -> list[tuple[list[int], list[int]]]:
+    """(training rows, held-out rows) of each inner fold, in fold order."""
+    return [
+        ([i for i, f in enumerate(assignment) if f != k], [i for i, f in enumerate(assignment) if f == k])
+        for k in range(INNER_FOLDS)
+    ]
+
+
+def inner_fold_scores(
+    docs: Sequence[Semeval2025Document],
+    taxonomy: Taxonomy,
+    seed: int,
+    vectors: ParagraphVectors,
+    anchors: np.ndarray | None,
+    progress: Progress = None,
+) -> InnerFoldScores:
+    """Out-of-fold scores of the TF-IDF and embedding heads over the inner folds of ``docs``."""
+    assignment = document_folds([document_stratum(d) for d in docs], INNER_FOLDS, seed)
+    probe = _fit_narratives_plain(docs[:2], taxonomy, seed)  # only for the label layout
+    labels = probe.narratives.labels
+    scores = InnerFoldScores(
+        NarrativeScores.empty(len(docs), len(labels), len(probe.subnarratives.labels)),
+        np.zeros(len(docs)),
+        np.zeros((len(docs), len(labels))),
+    )
+    for fold, (train_rows, test_rows) in enumerate(inner_splits(assignment)):
+        _say(progress, f"narratives: inner fold {fold + 1}/{INNER_FOLDS}")
+        model = _fit_narratives_plain([docs[i] for i in train_rows], taxonomy, seed)
+        scores.tfidf.put(test_rows, model.scores([docs[i].text for i in test_rows]))
+        heads = _fit_embedded_heads(
+            [docs[i] for i in train_rows], vectors.rows(train_rows), labels, anchors, seed
+        )
+        held_out = heads.inputs(vectors.rows(test_rows))
+        scores.embedded_other[test_rows] = heads.other.probabilities(held_out)[:, 0]
+        scores.embedded[test_rows] = heads.narratives.probabilities(held_out)
+    return scores
+
+
 def fit_narrative_model(
     docs: Sequence[Semeval2025Document], taxonomy: Taxonomy, seed: int, progress: Progress = None
 ) -> tuple[NarrativeModel, dict[str, Any]]:
@@ -141,32 +189,17 @@ def fit_narrative_model(
     docs = [d for d in docs if d.narratives]
     if len(docs) < 2 * INNER_FOLDS:
         raise DataError(f"need at least {2 * INNER_FOLDS} articles with narrative labels, got {len(docs)}")
-    assignment = document_folds([document_stratum(d) for d in docs], INNER_FOLDS, seed)
     probe = _fit_narratives_plain(docs[:2], taxonomy, seed)  # only for the label layout
     labels = probe.narratives.labels
     _say(progress, "narratives: article embeddings")
     vectors = embed_paragraphs_cached([d.text for d in docs])
     anchors = label_anchors(probe)
-    oof = NarrativeScores.empty(len(docs), len(labels), len(probe.subnarratives.labels))
-    oof_embedded_other = np.zeros(len(docs))
-    oof_embedded = np.zeros((len(docs), len(labels)))
-    for fold in range(INNER_FOLDS):
-        _say(progress, f"narratives: inner fold {fold + 1}/{INNER_FOLDS}")
-        train_rows = [i for i, f in enumerate(assignment) if f != fold]
-        test_rows = [i for i, f in enumerate(assignment) if f == fold]
-        model = _fit_narratives_plain([docs[i] for i in train_rows], taxonomy, seed)
-        oof.put(test_rows, model.scores([docs[i].text for i in test_rows]))
-        heads = _fit_embedded_heads(
-            [docs[i] for i in train_rows], vectors.rows(train_rows), labels, anchors, seed
-        )
-        held_out = heads.inputs(vectors.rows(test_rows))
-        oof_embedded_other[test_rows] = heads.other.probabilities(held_out)[:, 0]
-        oof_embedded[test_rows] = heads.narratives.probabilities(held_out)
+    oof = inner_fold_scores(docs, taxonomy, seed, vectors, anchors, progress)
     _say(progress, "narratives: tuning thresholds and the embedding share")
     gold_n, gold_s = [d.narratives for d in docs], [d.subnarratives for d in docs]
     tuned: dict[float, tuple[NarrativeThresholds, float]] = {}
     for share in NARRATIVE_SHARES:
-        mixed = oof.mixed_with(oof_embedded_other, oof_embedded, share)
+        mixed = oof.tfidf.mixed_with(oof.embedded_other, oof.embedded, share)
         tuned[share] = tune_thresholds(probe, mixed, gold_n, gold_s)
     # Ties go to the smaller share (the first tried).
     best_share = max(NARRATIVE_SHARES, key=lambda w: (round(tuned[w][1], 9), -w))
