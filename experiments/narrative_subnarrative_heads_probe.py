@@ -3,7 +3,8 @@ and the label closeness), mixed into the TF-IDF sub-narrative heads at the narra
 fixed share (a number), every threshold tuned again on inner folds; scored on the folds of
 `spinlens evaluate semeval2025` (seed 13; `SEED=S` for other draws).
 
-    python experiments/narrative_subnarrative_heads_probe.py same 0.3      (about 5 min per variant)
+    PARAGRAPHS=12 python experiments/narrative_subnarrative_heads_probe.py same 0.3   (about 5 min per variant;
+    PARAGRAPHS=12 is round 25's model, on which the documented figures were run)
 """
 from __future__ import annotations
 
