@@ -563,6 +563,32 @@ def test_second_reporting_verb_hung_on_the_reported_clause_keeps_the_reporter(
     assert speaker(strike) == "Elena Varga"
 
 
+def test_second_reporting_verb_hung_beside_the_first_clause_keeps_the_reporter(
+    make_context: MakeContext,
+) -> None:
+    # Here the parser makes "warned" a second clause of "said", as if the senator had said that
+    # he warned: "warned" is the senator's own reporting verb, and its clause is not part of the first.
+    analysis = run(
+        make_context, "The senator said the bill was dead and warned that the party would pay a price."
+    )
+    dead = finding_for(analysis, "the bill was dead")
+    assert dead.text == "the bill was dead"
+    price = finding_for(analysis, "the party would pay a price")
+    assert price.text == "the party would pay a price"
+    assert speaker(price) == "senator"
+
+
+def test_reporting_verb_joined_to_a_clause_reported_after_it_stays_that_clause_subjects(
+    make_context: MakeContext,
+) -> None:
+    # "said" hangs on "cut", which the chairman's "told" reports after the fact: the company said it.
+    analysis = run(
+        make_context, "The company cut jobs and said more cuts were coming, the chairman told reporters."
+    )
+    said = [f for f in analysis.findings_of("sourcing") if f.text == "more cuts were coming"]
+    assert [speaker(f) for f in said] == ["company"]
+
+
 def test_verb_joined_to_a_reported_clause_stays_the_clause_subjects_when_it_may_be_theirs(
     make_context: MakeContext,
 ) -> None:

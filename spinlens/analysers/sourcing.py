@@ -68,8 +68,8 @@ if TYPE_CHECKING:
 NAME = "sourcing"
 # Stored analyses are reused while every analyser's version is unchanged: raise it whenever the
 # findings for a text change (2: relays through "citing", "X reported" and adverbs; documents as sources;
-# 3: a second reporting verb the parser hangs on the reported clause).
-VERSION = 3
+# 3: a second reporting verb the parser hangs on the reported clause; 4: or beside it, on the first verb).
+VERSION = 4
 ANALYSER_ID = f"{NAME}@{VERSION}"
 
 # A quotation shorter than this is a scare quote ("the "master" of the Caucasus").
@@ -856,6 +856,8 @@ class _Finder:
             # "X said A and added B": the second verb shares the first's subject, also when
             # the parser hung it on A's verb instead of "said".
             return self._subject(self._misplaced_conjunct_host(verb) or verb.head)
+        if verb.dep_ == "ccomp" and (host := self._misplaced_conjunct_host(verb)) is not None:
+            return self._subject(host)
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp", "xcomp"):
             # "X resigned, saying that ...", "X was quoted as saying ...",
             # "X said ..., adding that ...": the participle's subject is the
@@ -881,20 +883,36 @@ class _Finder:
             return head
         return None
 
+    def _continues_reporter(self, verb: Token, reporter: Token) -> bool:
+        host = self._misplaced_conjunct_host(verb)
+        return host is not None and host.i == reporter.i
+
     def _misplaced_conjunct_host(self, verb: Token) -> Token | None:
         """The reporting verb that a second reporting verb really joins, when the parser hung it on
         the first one's reported clause.
 
         In "X said the talks were useful and added that nothing was signed" the small parser makes
         "added" a conjunct of "were"; a subjectless reporting verb with a reported clause of its own,
-        joined to a clause that is itself reported, continues the reporter, not the clause.
+        joined to a clause that is itself reported, continues the reporter, not the clause. It may
+        also hang "added" on "said" beside the first clause, as a second thing said ("X said the
+        bill was dead and warned that ..."); then too "added" is the reporter's, not what is said.
         """
-        clause = verb.head
-        reporter = clause.head
+        if verb.lemma_.lower() not in SPEECH_VERBS:
+            return None
+        if verb.dep_ == "conj":
+            clause = verb.head
+            reporter = clause.head
+        elif verb.dep_ == "ccomp":
+            reporter = verb.head
+            joint = verb.left_edge.i - 1
+            before = [c for c in reporter.children if c.dep_ == "ccomp" and c.i < verb.i]
+            if not before or joint < 0 or self.doc[joint].dep_ != "cc":
+                return None
+            clause = before[-1]
+        else:
+            return None
         if (
-            verb.dep_ != "conj"
-            or verb.lemma_.lower() not in SPEECH_VERBS
-            or clause.dep_ != "ccomp"
+            clause.dep_ != "ccomp"
             or clause.lemma_.lower() in SPEECH_VERBS
             or reporter.lemma_.lower() not in SPEECH_VERBS
             # "A and said B, he told reporters": "said" is A's subject's, as the parser has it.
@@ -959,13 +977,16 @@ class _Finder:
             and not any(m.dep_ == "mark" and m.lower_ in ("than", "as") for m in c.children)
             and not self._is_trailing_attribution(c, unit)
         ]
+        # "X said A and added that B": B is what "added" reports, not part of A, whether the parser
+        # hangs "added" on A's verb or beside it on "said".
+        joined = [c for c in clausal if self._continues_reporter(c, verb)]
+        clausal = [c for c in clausal if c not in joined]
         picked.extend(clausal)
-        # "X said A and added that B": B is what "added" reports, not part of A.
-        stray = [
+        stray = [c.left_edge.i for c in joined] + [
             c.left_edge.i
             for clause in clausal
             for c in clause.children
-            if c.i > clause.i and (host := self._misplaced_conjunct_host(c)) is not None and host.i == verb.i
+            if c.i > clause.i and self._continues_reporter(c, verb)
         ]
         if not cognition:
             # An object counts as content only when it is a thing said, not a
