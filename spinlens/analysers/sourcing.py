@@ -1014,9 +1014,10 @@ class _Finder:
         if stray:
             # Up to the "and" (or comma) before the second reporting verb and its modifiers.
             cut = min(stray)
-            while cut > min(c.left_edge.i for c in clausal) and (
-                self.doc[cut - 1].dep_ == "cc" or self.doc[cut - 1].is_punct
-            ):
+            # The clause left beside a joined verb may be one that is not content ("said as expected
+            # and warned that ..."), so there may be no clause to stop at.
+            floor = min((c.left_edge.i for c in clausal), default=cut)
+            while cut > floor and (self.doc[cut - 1].dep_ == "cc" or self.doc[cut - 1].is_punct):
                 cut -= 1
             runs = [(first, min(end, cut - 1)) for first, end in runs if first < cut]
             last = min(last, cut - 1)
