@@ -540,16 +540,37 @@ def test_full_names_do_not_depend_on_set_order_and_merge_spellings_by_case() -> 
     assert _full_names(list(reversed(persons)))["johnson"] == "BORIS JOHNSON"
 
 
-def test_second_reporting_verb_hung_on_the_reported_clause_keeps_the_reporter(
-    make_context: MakeContext,
+@pytest.mark.parametrize(
+    ("sentence", "reporter", "first", "second"),
+    [
+        # The small parser makes "added" a conjunct of the reported clause's verb ("were").
+        (
+            'The minister said the talks were useful and added that "nothing was signed".',
+            "minister",
+            "the talks were useful",
+            "nothing was signed",
+        ),
+        # Here it makes "warned" a second clause of "said", as if the senator had said that he warned.
+        (
+            "The senator said the bill was dead and warned that the party would pay a price.",
+            "senator",
+            "the bill was dead",
+            "the party would pay a price",
+        ),
+    ],
+)
+def test_second_reporting_verb_keeps_the_reporter_and_its_own_claim(
+    make_context: MakeContext, sentence: str, reporter: str, first: str, second: str
 ) -> None:
-    # The small parser makes "added" and "denied" conjuncts of the reported clause's verb
-    # ("were", "is eyeing"); they continue the reporter.
-    alone = run(make_context, 'The minister said the talks were useful and added that "nothing was signed".')
-    first = finding_for(alone, "the talks were useful")
-    assert first.text == "the talks were useful"
-    assert speaker(first) == "minister"
-    assert speaker(finding_for(alone, "nothing was signed")) == "minister"
+    analysis = run(make_context, sentence)
+    for claim in (first, second):
+        found = finding_for(analysis, claim)
+        assert found.text == claim
+        assert speaker(found) == reporter
+
+
+def test_second_reporting_verb_after_but_keeps_the_reporter(make_context: MakeContext) -> None:
+    # "denied" is made a conjunct of the reported clause's verb ("is eyeing").
     text = (
         "Port talks resume\n"
         "Elena Varga, the union's leader, confirmed that the union is eyeing two new ports "
@@ -561,21 +582,6 @@ def test_second_reporting_verb_hung_on_the_reported_clause_keeps_the_reporter(
     strike = finding_for(analysis, "planning a strike")
     assert strike.label == "named_person"
     assert speaker(strike) == "Elena Varga"
-
-
-def test_second_reporting_verb_hung_beside_the_first_clause_keeps_the_reporter(
-    make_context: MakeContext,
-) -> None:
-    # Here the parser makes "warned" a second clause of "said", as if the senator had said that
-    # he warned: "warned" is the senator's own reporting verb, and its clause is not part of the first.
-    analysis = run(
-        make_context, "The senator said the bill was dead and warned that the party would pay a price."
-    )
-    dead = finding_for(analysis, "the bill was dead")
-    assert dead.text == "the bill was dead"
-    price = finding_for(analysis, "the party would pay a price")
-    assert price.text == "the party would pay a price"
-    assert speaker(price) == "senator"
 
 
 def test_reporting_verb_joined_to_a_clause_reported_after_it_stays_that_clause_subjects(
