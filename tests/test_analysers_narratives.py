@@ -10,11 +10,11 @@ from collections.abc import Callable
 import pytest
 
 from spinlens.analysers.base import Analyser, Context
-from spinlens.analysers.narratives import CLOSE_ENOUGH, NarrativeAnalyser, short_label
+from spinlens.analysers.narratives import CLOSE_ENOUGH, NarrativeAnalyser, narrative_scores, short_label
 from spinlens.analysers.roles import RoleAnalyser
 from spinlens.core.model import Entity, Span
 from spinlens.datasets.semeval2025 import FINE_ROLES_BY_MAIN
-from spinlens.models.semeval2025 import Semeval2025Models, load_semeval2025
+from spinlens.models.semeval2025 import Semeval2025Models, load_semeval2025, names_topic
 
 # Invented articles, written for these tests.
 CLIMATE = (
@@ -44,6 +44,20 @@ NOTICE = (
     "The town library will open on Sundays from next month, the council said on Tuesday. "
     "Librarian Jane Morris said families had asked for more weekend hours.\n\n"
     "The new schedule will be reviewed in the autumn. Volunteers will help run a reading club for children.\n"
+)
+
+# A polemic about neither the war nor climate change: the models, which learnt from those two topics only,
+# still lean to climate narratives on its words.
+MEDIA = (
+    "The Media Lies Again\n\n"
+    "The mainstream media has once again been caught spreading fake news to protect the political elites. "
+    "Their so-called fact checkers are nothing but propagandists paid by the same billionaires who own the "
+    "networks.\n\n"
+    "When Senator Tom Baker dared to ask questions about the scandal, the corrupt press smeared him as a "
+    "liar. The cover-up goes all the way to the top, and the journalists know it. Tom Baker will not be "
+    "silenced.\n\n"
+    "Ordinary Americans no longer trust anything they read in the newspapers, and who can blame them? "
+    "The establishment wants you silent, obedient and afraid, and Tom Baker is the one they fear.\n"
 )
 
 
@@ -94,7 +108,7 @@ def test_climate_article_gets_climate_narratives_with_quoted_evidence(
     assert all(label.label.startswith("CC: ") for label in narratives)
     for label in ctx.analysis.labels:
         assert 0.0 <= label.score <= 1.0
-        assert label.analyser == "narratives@5"
+        assert label.analyser == "narratives@6"
         for evidence in label.details["evidence"]:
             assert CLIMATE[evidence["start"] : evidence["end"]] == evidence["text"]
         if label.details["evidence"]:
@@ -152,6 +166,77 @@ def test_plain_local_news_is_other(
     assert len(nearest) == 2 and nearest[0]["score"] >= nearest[1]["score"]
     assert all(n["label"] in models.narratives.narratives.labels for n in nearest)
     assert f'"{short_label(nearest[0]["label"])}" ({nearest[0]["score"]:.2f})' in other.reason
+
+
+@pytest.mark.parametrize("embed", [False, True], ids=["fast", "default"])
+def test_an_article_about_neither_topic_is_other(
+    models: Semeval2025Models, make_context: Callable[[str], Context], embed: bool
+) -> None:
+    ctx = make_context(MEDIA)
+    NarrativeAnalyser(models, embed=embed)(ctx)
+    # The heads alone would give it climate narratives: the topic check is what says "Other".
+    scores, thresholds = narrative_scores(ctx, models.narratives, embed)
+    lean = models.narratives.decide(scores, 0, thresholds)
+    assert not lean.is_other and lean.domain == "CC"
+    assert _labels(ctx, "narrative") == ["Other"]
+    assert _labels(ctx, "subnarrative") == []
+    other = ctx.analysis.labels[0]
+    assert other.details["off_topic"] is True
+    assert "never names climate change" in other.reason
+    assert other.details["nearest"] and other.details["nearest"][0]["label"].startswith("CC: ")
+
+
+def test_an_article_naming_its_topic_keeps_its_narratives(
+    models: Semeval2025Models, make_context: Callable[[str], Context]
+) -> None:
+    # The same polemic, once about the climate: now the narratives stand.
+    text = MEDIA.replace("about the scandal", "about the climate scandal")
+    ctx = make_context(text)
+    NarrativeAnalyser(models, embed=True)(ctx)
+    narratives = _labels(ctx, "narrative")
+    assert narratives and "Other" not in narratives
+    assert all(label.startswith("CC: ") for label in narratives)
+
+
+def test_no_roles_in_an_article_about_neither_topic(
+    models: Semeval2025Models, make_context: Callable[[str], Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def senator() -> Entity:
+        return _entity(MEDIA, "Tom Baker", "person")
+
+    # Without the topic check the senator would be cast: the check is what leaves him out.
+    import spinlens.analysers.roles as roles
+
+    ctx = make_context(MEDIA)
+    unchecked = senator()
+    ctx.analysis.entities.append(unchecked)
+    with monkeypatch.context() as patch:
+        patch.setattr(roles, "names_topic", lambda text, domain: True)
+        RoleAnalyser(models)(ctx)
+    assert unchecked.roles
+
+    ctx = make_context(MEDIA)
+    checked = senator()
+    ctx.analysis.entities.append(checked)
+    RoleAnalyser(models)(ctx)
+    assert checked.roles == []
+
+
+@pytest.mark.parametrize(
+    ("text", "domain", "named"),
+    [
+        ("Shelling continued near Kharkiv overnight.", "UA", True),
+        ("The Ukrainian army said it held the line.", "UA", True),
+        ("NATO leaders met in Vilnius.", "UA", True),
+        ("The Pope spoke about the war on poverty.", "UA", False),
+        ("EVs and heat pumps are subsidised.", "CC", True),
+        ("Record temperatures were measured in July.", "CC", True),
+        ("Evening classes resume on Monday.", "CC", False),
+        ("Carbonara is on the menu.", "CC", False),
+    ],
+)
+def test_names_topic(text: str, domain: str, named: bool) -> None:
+    assert names_topic(text, domain) is named
 
 
 def test_empty_article_gets_no_label(

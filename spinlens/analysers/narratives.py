@@ -22,6 +22,7 @@ from spinlens.models.semeval2025 import (
     NarrativeScores,
     NarrativeThresholds,
     TextPiece,
+    names_topic,
     split_sentences,
 )
 
@@ -31,13 +32,15 @@ if TYPE_CHECKING:
 NAME = "narratives"
 # 3: an "Other" label names the nearest narratives. 4: the embedding heads read label closeness.
 # 5: the embedding heads read up to 32 paragraphs; reasons name the closest paragraph.
-VERSION = 5
+# 6: an article that never names the war in Ukraine or climate change gets "Other" (names_topic).
+VERSION = 6
 # How many of the nearest narratives an "Other" label names.
 NEAREST = 2
 # MiniLM similarity below which the closest paragraph is not named in a reason (it stays in the details):
 # the best paragraph reaches it for 81% of the labels annotators gave in SemEval-2025 and 43% of the others.
 CLOSE_ENOUGH = 0.3
 DOMAIN_WORDS = {"UA": "the war in Ukraine", "CC": "climate change"}
+TOPIC_EXAMPLES = {"UA": "'Ukraine', 'Russia', 'Kyiv' or 'NATO'", "CC": "'climate', 'emissions' or 'warming'"}
 _QUOTE_CHARS = 180
 
 
@@ -87,15 +90,25 @@ class NarrativeAnalyser:
         scores, thresholds = narrative_scores(ctx, model, self.embed)
         prediction = model.decide(scores, 0, thresholds)
         analyser = f"{NAME}@{VERSION}"
-        if prediction.is_other:
+        off_topic = not prediction.is_other and not names_topic(text, prediction.domain)
+        if prediction.is_other or off_topic:
             # The nearest narratives tell a reader how close the call was, and what to look for.
             nearest = [
                 (lab, round(p, 3)) for lab, p in model.nearest(scores, 0, prediction.domain, k=NEAREST)
             ]
-            reason = (
-                "None of the task's narratives about the war in Ukraine or climate change is pushed here "
-                f"(probability that none applies: {prediction.p_other:.2f}; {thresholds.other:.2f} is enough)"
-            )
+            topic = DOMAIN_WORDS.get(prediction.domain, prediction.domain)
+            if off_topic:
+                reason = (
+                    f"None of the task's narratives is pushed here: the words lean towards narratives about "
+                    f"{topic}, but the article never names {topic} (no word such as "
+                    f"{TOPIC_EXAMPLES[prediction.domain]}), and those narratives are about nothing else"
+                )
+            else:
+                reason = (
+                    "None of the task's narratives about the war in Ukraine or climate change is pushed here "
+                    f"(probability that none applies: {prediction.p_other:.2f}; {thresholds.other:.2f} is "
+                    "enough)"
+                )
             if nearest:
                 reason += "; nearest: " + ", ".join(f'"{short_label(lab)}" ({p:.2f})' for lab, p in nearest)
             analysis.add_label(
@@ -107,6 +120,7 @@ class NarrativeAnalyser:
                 details={
                     "p_other": round(prediction.p_other, 3),
                     "threshold": thresholds.other,
+                    "off_topic": off_topic,
                     "nearest": [{"label": lab, "score": p} for lab, p in nearest],
                     "evidence": [],
                 },

@@ -31,7 +31,7 @@ import numpy as np
 from spinlens.analysers.base import Context
 from spinlens.analysers.narratives import narrative_scores
 from spinlens.models import card_digest
-from spinlens.models.semeval2025 import mention_features, mention_sentence, salience_features
+from spinlens.models.semeval2025 import mention_features, mention_sentence, names_topic, salience_features
 
 if TYPE_CHECKING:
     from spinlens.core.model import Entity
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 NAME = "roles"
 # 5: decided from the narrative scores of round 26. 6: fine roles read closeness to role descriptions.
-VERSION = 6
+# 7: no cast in an article that never names the war in Ukraine or climate change (names_topic).
+VERSION = 7
 # Enough mentions to read how the article treats an entity; a long article's
 # 40th "Russia" adds cost but little.
 MAX_MENTIONS = 8
@@ -70,13 +71,13 @@ class RoleAnalyser:
         if doc is None or not entities:
             return
         text = ctx.analysis.article.text
-        # The same "Other" decision as the narrative analyser's in the default profile.
+        # The same "Other" decision as the narrative analyser's in the default profile, topic check included.
         scores, thresholds = narrative_scores(ctx, self.narratives, embed=True)
-        if scores.other[0] >= thresholds.other:
+        domain = "CC" if scores.climate[0] >= 0.5 else "UA"
+        if scores.other[0] >= thresholds.other or not names_topic(text, domain):
             # No narrative, no cast: three in four annotated articles without a narrative have no
             # roles at all, and a librarian in a notice about opening hours is nobody's villain.
             return
-        domain = "CC" if scores.climate[0] >= 0.5 else "UA"
         sentence_starts = [s.start_char for s in doc.sents]
         first_line_end = text.find("\n") if "\n" in text else len(text)
         cast: list[tuple[Entity, list[tuple[int, int]], float]] = []

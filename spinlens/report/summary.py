@@ -91,6 +91,9 @@ def narrative_text(label: DocLabel) -> str:
             if isinstance(n, dict)
         )
         text = f"{label.label} ({label.score:.2f}; nearest: {named})"
+    if label.label == "Other" and label.details.get("off_topic"):
+        # The score is the model's: the label comes from the topic check, which the header must not hide.
+        text = text.replace(f"({label.score:.2f}", "(off topic", 1)
     return text
 
 

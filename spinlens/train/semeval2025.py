@@ -161,10 +161,9 @@ def inner_fold_scores(
 ) -> InnerFoldScores:
     """Out-of-fold scores of the TF-IDF and embedding heads over the inner folds of ``docs``."""
     assignment = document_folds([document_stratum(d) for d in docs], INNER_FOLDS, seed)
-    probe = _fit_narratives_plain(docs[:2], taxonomy, seed)  # only for the label layout
-    labels = probe.narratives.labels
+    labels, sub_labels = NarrativeModel.label_layout(taxonomy.subnarratives)
     scores = InnerFoldScores(
-        NarrativeScores.empty(len(docs), len(labels), len(probe.subnarratives.labels)),
+        NarrativeScores.empty(len(docs), len(labels), len(sub_labels)),
         np.zeros(len(docs)),
         np.zeros((len(docs), len(labels))),
     )
