@@ -15,6 +15,7 @@ from spinlens.analysers.roles import RoleAnalyser
 from spinlens.core.model import Entity, Span
 from spinlens.datasets.semeval2025 import FINE_ROLES_BY_MAIN
 from spinlens.models.semeval2025 import Semeval2025Models, load_semeval2025, names_topic
+from spinlens.report.summary import narrative_text
 
 # Invented articles, written for these tests.
 CLIMATE = (
@@ -160,6 +161,8 @@ def test_plain_local_news_is_other(
     assert _labels(ctx, "subnarrative") == []
     other = ctx.analysis.labels[0]
     assert "None of the task's narratives" in other.reason
+    assert other.details["off_topic"] is False
+    assert narrative_text(other).startswith(f"Other ({other.score:.2f}; nearest: ")
     # How close the call was: the threshold, and the nearest narratives of the article's domain.
     assert other.score >= other.details["threshold"]
     nearest = other.details["nearest"]
@@ -183,6 +186,8 @@ def test_an_article_about_neither_topic_is_other(
     other = ctx.analysis.labels[0]
     assert other.details["off_topic"] is True
     assert "never names climate change" in other.reason
+    # Reports say why, not the model's probability, which would read as the reason for "Other".
+    assert narrative_text(other).startswith("Other (off topic; nearest: ")
     assert other.details["nearest"] and other.details["nearest"][0]["label"].startswith("CC: ")
 
 
