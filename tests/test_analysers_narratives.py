@@ -210,13 +210,13 @@ def test_no_roles_in_an_article_about_neither_topic(
         return _entity(MEDIA, "Tom Baker", "person")
 
     # Without the topic check the senator would be cast: the check is what leaves him out.
-    import spinlens.analysers.roles as roles
+    import spinlens.analysers.narratives as narratives
 
     ctx = make_context(MEDIA)
     unchecked = senator()
     ctx.analysis.entities.append(unchecked)
     with monkeypatch.context() as patch:
-        patch.setattr(roles, "names_topic", lambda text, domain: True)
+        patch.setattr(narratives, "names_topic", lambda text, domain: True)
         RoleAnalyser(models)(ctx)
     assert unchecked.roles
 

@@ -11,6 +11,7 @@ profile, names the paragraph whose meaning comes closest to the label's own word
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from spinlens.analysers.base import Context, article_paragraph_vectors
@@ -68,6 +69,29 @@ def narrative_scores(
     return scores, model.thresholds_for(vectors)
 
 
+@dataclass(frozen=True)
+class NarrativeDecision:
+    """What the narrative and role analysers both act on: the model's decision for the article, and
+    whether the topic check overrules it."""
+
+    scores: NarrativeScores
+    thresholds: NarrativeThresholds
+    prediction: NarrativePrediction
+    # The heads give narratives, but the article never names their topic (names_topic).
+    off_topic: bool
+
+    @property
+    def is_other(self) -> bool:
+        return self.prediction.is_other or self.off_topic
+
+
+def narrative_decision(ctx: Context, model: NarrativeModel, embed: bool) -> NarrativeDecision:
+    scores, thresholds = narrative_scores(ctx, model, embed)
+    prediction = model.decide(scores, 0, thresholds)
+    off_topic = not prediction.is_other and not names_topic(ctx.analysis.article.text, prediction.domain)
+    return NarrativeDecision(scores, thresholds, prediction, off_topic)
+
+
 class NarrativeAnalyser:
     name: ClassVar[str] = NAME
     version: ClassVar[int] = VERSION
@@ -87,16 +111,16 @@ class NarrativeAnalyser:
         if not ctx.paragraphs:
             return
         model = self.model
-        scores, thresholds = narrative_scores(ctx, model, self.embed)
-        prediction = model.decide(scores, 0, thresholds)
+        decision = narrative_decision(ctx, model, self.embed)
+        prediction, thresholds, off_topic = decision.prediction, decision.thresholds, decision.off_topic
         analyser = f"{NAME}@{VERSION}"
-        off_topic = not prediction.is_other and not names_topic(text, prediction.domain)
-        if prediction.is_other or off_topic:
+        topic = DOMAIN_WORDS.get(prediction.domain, prediction.domain)
+        if decision.is_other:
             # The nearest narratives tell a reader how close the call was, and what to look for.
             nearest = [
-                (lab, round(p, 3)) for lab, p in model.nearest(scores, 0, prediction.domain, k=NEAREST)
+                (lab, round(p, 3))
+                for lab, p in model.nearest(decision.scores, 0, prediction.domain, k=NEAREST)
             ]
-            topic = DOMAIN_WORDS.get(prediction.domain, prediction.domain)
             if off_topic:
                 reason = (
                     f"None of the task's narratives is pushed here: the words lean towards narratives about "
@@ -127,7 +151,6 @@ class NarrativeAnalyser:
             )
             return
         sentences = [s for p in ctx.paragraphs for s in split_sentences(p.text, p.start)]
-        topic = DOMAIN_WORDS.get(prediction.domain, prediction.domain)
         explainer = model.explainer(text, sentences)
         closest = _ClosestParagraph(model, ctx, self.embed)
         evidence: list[TextPiece]

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from spinlens.analysers.base import Context
-from spinlens.analysers.narratives import narrative_scores
+from spinlens.analysers.narratives import narrative_decision
 from spinlens.models import card_digest
-from spinlens.models.semeval2025 import mention_features, mention_sentence, names_topic, salience_features
+from spinlens.models.semeval2025 import mention_features, mention_sentence, salience_features
 
 if TYPE_CHECKING:
     from spinlens.core.model import Entity
@@ -71,13 +71,13 @@ class RoleAnalyser:
         if doc is None or not entities:
             return
         text = ctx.analysis.article.text
-        # The same "Other" decision as the narrative analyser's in the default profile, topic check included.
-        scores, thresholds = narrative_scores(ctx, self.narratives, embed=True)
-        domain = "CC" if scores.climate[0] >= 0.5 else "UA"
-        if scores.other[0] >= thresholds.other or not names_topic(text, domain):
+        # The narrative analyser's decision in the default profile, topic check included.
+        decision = narrative_decision(ctx, self.narratives, embed=True)
+        if decision.is_other:
             # No narrative, no cast: three in four annotated articles without a narrative have no
             # roles at all, and a librarian in a notice about opening hours is nobody's villain.
             return
+        domain = decision.prediction.domain
         sentence_starts = [s.start_char for s in doc.sents]
         first_line_end = text.find("\n") if "\n" in text else len(text)
         cast: list[tuple[Entity, list[tuple[int, int]], float]] = []

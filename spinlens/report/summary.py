@@ -82,19 +82,18 @@ def explained_narratives(analysis: Analysis) -> list[DocLabel]:
 
 def narrative_text(label: DocLabel) -> str:
     """ "URW: Praise of Russia (0.61)"; an "Other" label adds the nearest narratives it was chosen over."""
-    text = f"{label.label} ({label.score:.2f})"
-    nearest = label.details.get("nearest") if label.label == "Other" else None
+    other = label.label == "Other"
+    # An off-topic "Other" comes from the topic check, not from the model's score: say so instead.
+    head = "off topic" if other and label.details.get("off_topic") else f"{label.score:.2f}"
+    nearest = label.details.get("nearest") if other else None
     if isinstance(nearest, list) and nearest:
         named = ", ".join(
             f"{str(n.get('label', '')).split(': ', 1)[-1]} {float(n.get('score', 0.0)):.2f}"
             for n in nearest
             if isinstance(n, dict)
         )
-        text = f"{label.label} ({label.score:.2f}; nearest: {named})"
-    if label.label == "Other" and label.details.get("off_topic"):
-        # The score is the model's: the label comes from the topic check, which the header must not hide.
-        text = text.replace(f"({label.score:.2f}", "(off topic", 1)
-    return text
+        return f"{label.label} ({head}; nearest: {named})"
+    return f"{label.label} ({head})"
 
 
 def line_of(finding: Finding) -> int | None:
