@@ -1,7 +1,7 @@
 """Narratives: the embedding heads also read closeness to descriptions of the opposite stance (round 30).
 
 The taxonomy's narratives are one side's: the war as the Kremlin tells it, climate change as its doubters do.
-An on-topic article without any of them ("Other") mostly tells the story the other way, or plainly reports it;
+An on-topic article without any of them ("Other") would tell the story the other way, or plainly report it;
 the label descriptions (round 25) give the heads closeness to the narratives, nothing for their opposite. Here
 twelve one-line descriptions of the mainstream side and of plain reporting (written for the purpose, before any
 run) are embedded as further anchors, and the embedding heads ("Other" and narratives) read the article's
