@@ -41,16 +41,20 @@ for fold in range(5):
 
 labelled = [d for d in docs if d.id in p_other]
 pipeline = spinlens.load_pipeline("default")
-counts = []
+counts, techniques = [], []
 for doc in labelled:
     analysis = pipeline(spinlens.Article(text=doc.text)).to_dict()
     counts.append(collections.Counter(f["label"] for f in analysis["findings"] if f["kind"] == "sourcing"))
+    techniques.append(collections.Counter(f["label"] for f in analysis["findings"] if f["kind"] == "technique"))
 kinds = sorted({k for c in counts for k in c})
 per_1000 = np.array([[c.get(k, 0) / len(d.text) * 1000 for k in kinds] for c, d in zip(counts, labelled)])
 total = per_1000.sum(1, keepdims=True)
 named = per_1000[:, [kinds.index(k) for k in kinds if k.startswith("named")]].sum(1, keepdims=True)
 sourcing = np.hstack([np.log1p(per_1000), np.log1p(total), named / np.maximum(total, 1e-9)])
 style = np.array([article_style(d.text) for d in labelled])
+names = sorted({k for c in techniques for k in c})
+persuasion = np.log1p(np.array([[c.get(k, 0) / len(d.text) * 1000 for k in names] for c, d in zip(techniques, labelled)]))
+persuasion = np.hstack([persuasion, np.log1p(persuasion.sum(1, keepdims=True))])
 y = np.array([set(d.narratives) == {OTHER} for d in labelled], dtype=int)
 p = np.clip(np.array([p_other[d.id] for d in labelled]), 1e-6, 1 - 1e-6)
 logit = np.log(p / (1 - p))[:, None]
@@ -62,6 +66,8 @@ for name, X in (
     ("'Other' probability + sourcing", np.hstack([logit, sourcing])),
     ("'Other' probability + style", np.hstack([logit, style])),
     ("'Other' probability + both", np.hstack([logit, sourcing, style])),
+    ("technique findings alone", persuasion),
+    ("'Other' probability + techniques", np.hstack([logit, persuasion])),
 ):
     X = (X - X.mean(0)) / (X.std(0) + 1e-9)
     aucs = [
