@@ -16,26 +16,17 @@ import os
 from dataclasses import replace
 
 import numpy as np
-from narrative_label_closeness_probe import DATA
+from narrative_label_closeness_probe import DATA, held_out_folds
 
-import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.models.semeval2025 import OTHER, NarrativePrediction, samples_f1
-from spinlens.train.embedding_cache import embed_paragraphs_cached
 
 data = load_semeval2025(DATA)
 docs = [d for d in data.documents if d.narratives or d.mentions]
 seed = int(os.environ.get("SEED", "13"))
-assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
 rows = {name: ([], []) for name in ("shipped", "'Other' decision right", "narratives right")}
 gold_n, gold_s = [], []
-for fold in range(5):
-    train = [d for d, f in zip(docs, assignment) if f != fold]
-    test = [d for d, f in zip(docs, assignment) if f == fold and d.narratives]
-    model, _ = training.fit_narrative_model(train, data.taxonomy, seed)
-    texts = [d.text for d in test]
-    vectors = embed_paragraphs_cached(texts)
-    scores, thresholds = model.scores(texts, vectors), model.thresholds_for(vectors)
+for test, model, scores, thresholds in held_out_folds(data, docs, seed):
     never_other = replace(thresholds, other=2.0)
     for i, doc in enumerate(test):
         gold_n.append(set(doc.narratives))

@@ -50,6 +50,19 @@ if "SUB_GRID" in os.environ:  # the sub-narrative thresholds the inner-fold tuni
     models.THRESHOLD_GRID["sub"] = tuple(float(x) for x in os.environ["SUB_GRID"].split(","))
 
 
+def held_out_folds(data, docs, seed: int):
+    """Each held-out fold of `spinlens evaluate semeval2025`'s draw of folds ``seed``: its articles with
+    narrative labels, the shipped recipe fitted on the other folds, their scores and its thresholds."""
+    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
+    for fold in range(5):
+        train = [d for d, f in zip(docs, assignment) if f != fold]
+        test = [d for d, f in zip(docs, assignment) if f == fold and d.narratives]
+        model, _ = training.fit_narrative_model(train, data.taxonomy, seed)
+        texts = [d.text for d in test]
+        vectors = embed_paragraphs_cached(texts)
+        yield test, model, model.scores(texts, vectors), model.thresholds_for(vectors)
+
+
 def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
     coarse, fine, gold, other_right = [], [], [], 0
     for fold in range(5):

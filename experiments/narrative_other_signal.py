@@ -11,28 +11,20 @@ each. No model is built: if the extra scores added nothing here, no decision rul
 import os
 
 import numpy as np
-from narrative_label_closeness_probe import DATA
+from narrative_label_closeness_probe import DATA, held_out_folds
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.models.semeval2025 import OTHER
-from spinlens.train.embedding_cache import embed_paragraphs_cached
 
 data = load_semeval2025(DATA)
 docs = [d for d in data.documents if d.narratives or d.mentions]
 seed = int(os.environ.get("SEED", "13"))
-assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
 gold, p_other, narratives, subs, climate, length, called_other = [], [], [], [], [], [], []
-for fold in range(5):
-    train = [d for d, f in zip(docs, assignment) if f != fold]
-    test = [d for d, f in zip(docs, assignment) if f == fold and d.narratives]
-    model, _ = training.fit_narrative_model(train, data.taxonomy, seed)
+for test, model, scores, thresholds in held_out_folds(data, docs, seed):
     texts = [d.text for d in test]
-    vectors = embed_paragraphs_cached(texts)
-    scores, thresholds = model.scores(texts, vectors), model.thresholds_for(vectors)
     gold += [set(d.narratives) == {OTHER} for d in test]
     called_other += [model.decide(scores, i, thresholds).is_other for i in range(len(test))]
     p_other += list(scores.other)

@@ -14,29 +14,21 @@ import collections
 import os
 
 import numpy as np
-from narrative_label_closeness_probe import DATA
+from narrative_label_closeness_probe import DATA, held_out_folds
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 import spinlens
-import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.models.semeval2023 import article_style
 from spinlens.models.semeval2025 import OTHER
-from spinlens.train.embedding_cache import embed_paragraphs_cached
 
 data = load_semeval2025(DATA)
 docs = [d for d in data.documents if d.narratives or d.mentions]
 seed = int(os.environ.get("SEED", "13"))
-assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
 p_other = {}
-for fold in range(5):
-    train = [d for d, f in zip(docs, assignment) if f != fold]
-    test = [d for d, f in zip(docs, assignment) if f == fold and d.narratives]
-    model, _ = training.fit_narrative_model(train, data.taxonomy, seed)
-    texts = [d.text for d in test]
-    scores = model.scores(texts, embed_paragraphs_cached(texts))
+for test, _, scores, _ in held_out_folds(data, docs, seed):
     p_other.update({d.id: float(p) for d, p in zip(test, scores.other)})
 
 labelled = [d for d in docs if d.id in p_other]
