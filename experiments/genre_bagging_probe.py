@@ -12,18 +12,14 @@ too); same folds and fitting as `experiments/genre_repeated_cv.py` (seed 13 = th
     python experiments/genre_bagging_probe.py bagall=10@0.7 13 1 2 3 4
 """
 
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
-from genre_folds import report_genre
+from genre_folds import report_genre_from_argv
 
 import spinlens.train.semeval2023 as training
 from spinlens.core.settings import GENRES
-from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.models.semeval2023 import LinearHeads
-from spinlens.nlp.embed import article_embeddings
 
 variant = sys.argv[1]
 name, _, fraction_text = variant.partition("@")
@@ -76,9 +72,4 @@ if kind in ("bag", "bagall"):
 if kind == "bagall":
     training.fit_softmax_head = bagged_softmax
 
-articles = sorted(
-    load_dataset(Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en").articles,
-    key=lambda a: a.id,
-)
-vectors = dict(zip([a.id for a in articles], article_embeddings([a.text for a in articles]), strict=True))
-report_genre(variant, articles, vectors, [int(s) for s in sys.argv[2:]])
+report_genre_from_argv(variant)

@@ -1,7 +1,10 @@
 """What the genre probes share: the shipped genre recipe cross-validated over draws of five folds (seed 13 =
 `spinlens evaluate semeval2023`'s folds), used by `experiments/genre_repeated_cv.py` as it is and by the round-26
 and round-27 probes after each changed one piece of the recipe."""
+import os
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -9,7 +12,9 @@ import spinlens.train.semeval2023 as training
 from spinlens.core.settings import GENRES
 from spinlens.evaluate.metrics import single_label_scores
 from spinlens.models.arrays import softmax
+from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.models.semeval2023 import article_style
+from spinlens.nlp.embed import article_embeddings
 
 
 def fold_predictions(articles, vectors, seed):
@@ -52,3 +57,12 @@ def report_genre(variant, articles, vectors, seeds):
               f"(folds {' / '.join(f'{x:.3f}' for x in per_fold)})  ({time.time() - began:.0f} s)", flush=True)
     d = np.array(list(results.values()))
     print(f"{variant}: mean over {len(d)} draws {d.mean():.3f} (min {d.min():.3f}, max {d.max():.3f})")
+
+
+def report_genre_from_argv(variant):
+    """``report_genre`` on the SemEval-2023 English articles (from ``$SPINLENS_DATA``) with the embeddings the
+    shipped genre head reads, for the fold seeds given after the variant on the command line."""
+    data = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en"
+    articles = sorted(load_dataset(data).articles, key=lambda a: a.id)
+    vectors = dict(zip([a.id for a in articles], article_embeddings([a.text for a in articles]), strict=True))
+    report_genre(variant, articles, vectors, [int(s) for s in sys.argv[2:]])

@@ -14,17 +14,14 @@ shipped; same folds and fitting as `experiments/genre_repeated_cv.py` (seed 13 =
 
 import os
 import sys
-from pathlib import Path
 
 import numpy as np
-from genre_folds import report_genre
+from genre_folds import report_genre_from_argv
 from scipy import sparse
 
 import spinlens.train.semeval2023 as training
 from spinlens.core.settings import GENRES
-from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.models.semeval2023 import LinearHeads, article_style, too_few_to_fit
-from spinlens.nlp.embed import article_embeddings
 
 variant = sys.argv[1]
 ALPHA = float(os.environ.get("ALPHA", "1"))
@@ -60,9 +57,4 @@ if name == "nb":
 elif setting:
     training.GENRE_C = C
 
-articles = sorted(
-    load_dataset(Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en").articles,
-    key=lambda a: a.id,
-)
-vectors = dict(zip([a.id for a in articles], article_embeddings([a.text for a in articles]), strict=True))
-report_genre(variant, articles, vectors, [int(s) for s in sys.argv[2:]])
+report_genre_from_argv(variant)

@@ -14,14 +14,11 @@ Same folds and fitting as `experiments/genre_repeated_cv.py` (seed 13 = the eval
     python experiments/genre_offsets_probe.py plateau 13 1 2 3 4
 """
 import os, sys
-from pathlib import Path
 
 import numpy as np
-from genre_folds import report_genre
+from genre_folds import report_genre_from_argv
 
 import spinlens.train.semeval2023 as training
-from spinlens.datasets.semeval2023 import load_dataset
-from spinlens.nlp.embed import article_embeddings
 
 variant = sys.argv[1]
 GRID = np.arange(-3.0, 3.01, 0.25)
@@ -63,6 +60,4 @@ elif variant == "plateau":
 else:
     assert variant == "shipped"
 
-articles = sorted(load_dataset(Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en").articles, key=lambda a: a.id)
-vectors = dict(zip([a.id for a in articles], article_embeddings([a.text for a in articles])))
-report_genre(variant, articles, vectors, [int(s) for s in sys.argv[2:]])
+report_genre_from_argv(variant)

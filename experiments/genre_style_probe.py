@@ -12,18 +12,14 @@ Same folds and fitting as `experiments/genre_repeated_cv.py` (seed 13 = the eval
     python experiments/genre_style_probe.py paralen 13 1 2 3 4
 """
 
-import os
 import sys
-from pathlib import Path
 
 import genre_folds
 import numpy as np
-from genre_folds import report_genre
+from genre_folds import report_genre_from_argv
 
 import spinlens.models.semeval2023 as models
 import spinlens.train.semeval2023 as training
-from spinlens.datasets.semeval2023 import load_dataset
-from spinlens.nlp.embed import article_embeddings
 
 variant = sys.argv[1]
 shipped_style = models.article_style
@@ -39,9 +35,4 @@ def with_paragraph_length(text: str) -> np.ndarray:
 if variant == "paralen":
     models.article_style = training.article_style = genre_folds.article_style = with_paragraph_length
 
-articles = sorted(
-    load_dataset(Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3/en").articles,
-    key=lambda a: a.id,
-)
-vectors = dict(zip([a.id for a in articles], article_embeddings([a.text for a in articles]), strict=True))
-report_genre(variant, articles, vectors, [int(s) for s in sys.argv[2:]])
+report_genre_from_argv(variant)
