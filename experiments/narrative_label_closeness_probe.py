@@ -63,21 +63,17 @@ def held_out_folds(data, docs, seed: int):
         yield test, model, model.scores(texts, vectors), model.thresholds_for(vectors)
 
 
-def cross_validate(data, docs, assignment, seed: int) -> dict[str, float]:
+def cross_validate(data, docs, seed: int) -> dict[str, float]:
     coarse, fine, gold, other_right = [], [], [], 0
-    for fold in range(5):
-        train = [d for d, f in zip(docs, assignment, strict=True) if f != fold]
-        test = [d for d, f in zip(docs, assignment, strict=True) if f == fold and d.narratives]
-        model, card = training.fit_narrative_model(train, data.taxonomy, seed)
-        texts = [d.text for d in test]
-        predictions = model.predict(texts, embed_paragraphs_cached(texts))
+    for fold, (test, model, fold_scores, thresholds) in enumerate(held_out_folds(data, docs, seed)):
+        predictions = [model.decide(fold_scores, i, thresholds) for i in range(len(test))]
         coarse += [p.narrative_labels for p in predictions]
         fine += [p.subnarrative_labels for p in predictions]
         gold += test
         other_right += sum(
             p.is_other == (set(d.narratives) == {OTHER}) for d, p in zip(test, predictions, strict=True)
         )
-        print(f"  fold {fold + 1}: share {card['embedding_share']}", flush=True)
+        print(f"  fold {fold + 1}: share {model.embedded.share}", flush=True)
     scores = _narrative_scores(gold, coarse, fine)
     scores["other_right"] = other_right / len(gold)
     return scores
@@ -89,11 +85,10 @@ def run_variants(variants: list[str], prepare: Callable[[str], None], settings: 
     data = load_semeval2025(DATA)
     docs = [d for d in data.documents if d.narratives or d.mentions]
     seed = int(os.environ.get("SEED", "13"))
-    assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
     for variant in variants:
         began = time.time()
         prepare(variant)
-        s = cross_validate(data, docs, assignment, seed)
+        s = cross_validate(data, docs, seed)
         print(
             f"{variant} (seed {seed}{settings}): coarse {s['narratives_f1_coarse']:.3f} "
             f"fine {s['narratives_f1_fine']:.3f} "
