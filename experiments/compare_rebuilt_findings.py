@@ -3,7 +3,8 @@ and the sample article: how many findings (label and offsets) the two give alike
 
     python experiments/compare_rebuilt_findings.py MODELS_DIR ../shared/data/semeval2025-task10/EN/raw-documents 60
 
-MODELS_DIR is the --out of `spinlens train all`."""
+MODELS_DIR is the --out of `spinlens train all`. A fourth argument, another models folder, takes the place of the
+shipped models (round 32: two rebuilds, each with its own tuning, against each other)."""
 import os
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ def spans(models):
         an = p(a)
         out.append({(f.label, f.start, f.end) for f in an.findings if f.kind == "technique"})
     return out
-shipped, rebuilt = spans(None), spans(Path(sys.argv[1]))
+shipped, rebuilt = spans(Path(sys.argv[4]) if len(sys.argv) > 4 else None), spans(Path(sys.argv[1]))
 same = sum(len(a & b) for a, b in zip(shipped, rebuilt))
 ns, nr = sum(map(len, shipped)), sum(map(len, rebuilt))
 labels_s = {l for s in shipped for (l, *_ ) in s}
