@@ -242,15 +242,8 @@ def fit_stage2_heads(M: np.ndarray, Y: np.ndarray, techniques: Sequence[str], se
     return LinearHeads(list(techniques), coef, intercept)
 
 
-def tune_thresholds(
-    Y: np.ndarray, P: np.ndarray, grid: Sequence[float] | None = None, steady: bool = False
-) -> np.ndarray:
-    """Per-label thresholds maximising micro-F1 over all labels (coordinate ascent).
-
-    ``steady``: each threshold is judged by the mean micro-F1 of itself and its two
-    neighbours on the grid, so that it sits on a plateau rather than on a lone peak
-    that a rounding-level change in ``P`` would move.
-    """
+def tune_thresholds(Y: np.ndarray, P: np.ndarray, grid: Sequence[float] | None = None) -> np.ndarray:
+    """Per-label thresholds maximising micro-F1 over all labels (coordinate ascent)."""
     grid = list(grid) if grid is not None else [round(x, 2) for x in np.arange(0.05, 0.96, 0.025)]
     n_labels = Y.shape[1]
 
@@ -259,36 +252,17 @@ def tune_thresholds(
         tp = float((pred & (Y == 1)).sum())
         return f1_score(tp / max(pred.sum(), 1), tp / max(Y.sum(), 1))
 
-    def around(th: np.ndarray, labels: Sequence[int], k: int) -> float:
-        if not steady:
-            trial = th.copy()
-            trial[list(labels)] = grid[k]
-            return micro(trial)
-        scores = []
-        # Beyond the grid's ends the end point stands in for its missing neighbour.
-        for n in (max(k - 1, 0), k, min(k + 1, len(grid) - 1)):
-            trial = th.copy()
-            trial[list(labels)] = grid[n]
-            scores.append(micro(trial))
-        return float(np.mean(scores))
-
-    every = list(range(n_labels))
-    start = max(range(len(grid)), key=lambda k: around(np.zeros(n_labels), every, k))
-    th = np.full(n_labels, grid[start])
-    position = [start] * n_labels
+    best_global = max(grid, key=lambda t: micro(np.full(n_labels, t)))
+    th = np.full(n_labels, best_global)
     current = micro(th)
     for _ in range(2):
         for j in range(n_labels):
-            if steady:
-                # A label's plateau is read around the other labels' thresholds chosen so far.
-                current = around(th, [j], position[j])
-            for k in range(len(grid)):
-                score = around(th, [j], k)
+            for t in grid:
+                trial = th.copy()
+                trial[j] = t
+                score = micro(trial)
                 if score > current + 1e-9:
-                    current = score
-                    th = th.copy()
-                    th[j] = grid[k]
-                    position[j] = k
+                    current, th = score, trial
     # Labels never annotated in training cannot be tuned: keep them quiet.
     th[Y.sum(axis=0) == 0] = 1.01
     return th

@@ -22,7 +22,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as _dt
-import itertools
 import json
 import math
 import random
@@ -554,31 +553,6 @@ def spans_of(
 SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 LINEAR_TOKEN_SHARES = (0.0, 0.25, 0.5, 0.75)
 NAMER_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
-PARAGRAPH_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-SPAN_LOWS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-SPAN_HIGHS = (0.3, 0.4, 0.5, 0.6, 0.7)
-
-
-def neighbourhood_means(
-    scores: dict[tuple[float, ...], float], grids: Sequence[Sequence[float]]
-) -> dict[tuple[float, ...], float]:
-    """Each grid point's score averaged with those of its neighbours (one step along any axes).
-
-    Beyond the grid's ends a point stands in for its missing neighbours, so that an
-    end point is not favoured for having fewer of them; points absent from ``scores``
-    (span thresholds with high under low) are left out.
-    """
-    index = [{v: i for i, v in enumerate(g)} for g in grids]
-    means = {}
-    for key in scores:
-        around = []
-        for step in itertools.product((-1, 0, 1), repeat=len(key)):
-            at = [min(max(index[d][v] + step[d], 0), len(grids[d]) - 1) for d, v in enumerate(key)]
-            neighbour = tuple(grids[d][i] for d, i in enumerate(at))
-            if neighbour in scores:
-                around.append(scores[neighbour])
-        means[key] = float(np.mean(around))
-    return means
 
 
 def tune_config(
@@ -588,8 +562,6 @@ def tune_config(
     max_tokens: int,
     linear: dict[str, TechniqueOutput] | None = None,
     linear_models: Semeval2023Models | None = None,
-    steady: bool = False,
-    steady_spans: bool = False,
 ) -> tuple[EncoderConfig, dict[str, float]]:
     """Everything the runtime decides with, chosen for the best scores on ``articles``.
 
@@ -608,17 +580,17 @@ def tune_config(
     Y = _gold_paragraph_matrix(articles, labels)
     L = np.vstack([linear_matrix(linear[a.id], list(labels)) for a in articles]) if linear else None
     shares = SHARES if L is not None else (1.0,)
-    paragraph_scores: dict[tuple[float, ...], float] = {}
-    paragraph_thresholds: dict[tuple[float, ...], np.ndarray] = {}
-    for weight in PARAGRAPH_WEIGHTS:
+    best: tuple[float, float, float, np.ndarray] | None = None
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
         E = np.vstack([paragraph_probabilities(encoded[a.id], len(paras[a.id]), weight) for a in articles])
         for share in shares:
             P = E if L is None else share * E + (1.0 - share) * L
-            thresholds = tune_thresholds(Y, P, steady=steady)
-            paragraph_scores[(weight, share)] = micro_f1(Y, thresholds <= P)
-            paragraph_thresholds[(weight, share)] = thresholds
-    weight, share = best_setting(paragraph_scores, (PARAGRAPH_WEIGHTS, shares), steady)
-    best = (paragraph_scores[(weight, share)], weight, share, paragraph_thresholds[(weight, share)])
+            thresholds = tune_thresholds(Y, P)
+            score = micro_f1(Y, thresholds <= P)
+            if best is None or score > best[0]:
+                best = (score, weight, share, thresholds)
+    assert best is not None
+    _, weight, share, _ = best
 
     def blended(article_id: str) -> np.ndarray:
         E = paragraph_probabilities(encoded[article_id], len(paras[article_id]), weight)
@@ -643,17 +615,20 @@ def tune_config(
         )
         return score_labels(gold, pred)
 
-    any_scores: dict[tuple[float, ...], float] = {}
+    best_spans: tuple[float, float, float, float] | None = None
     mixes = LINEAR_TOKEN_SHARES if linear else (0.0,)
     for linear_share in mixes:
         mixed = encoded
         if linear and linear_share > 0.0:
             mixed = {i: mix_linear_tokens(e, linear[i], linear_share) for i, e in encoded.items()}
-        for low in SPAN_LOWS:
-            for high in SPAN_HIGHS:
+        for low in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+            for high in (0.3, 0.4, 0.5, 0.6, 0.7):
                 if high >= low:
-                    any_scores[(linear_share, low, high)] = span_scores(mixed, low, high, 1.0)["span_any_f1"]
-    linear_share, low, high = best_setting(any_scores, (mixes, SPAN_LOWS, SPAN_HIGHS), steady_spans)
+                    score = span_scores(mixed, low, high, 1.0)["span_any_f1"]
+                    if best_spans is None or score > best_spans[0]:
+                        best_spans = (score, linear_share, low, high)
+    assert best_spans is not None
+    _, linear_share, low, high = best_spans
     mixed = encoded
     if linear and linear_share > 0.0:
         mixed = {i: mix_linear_tokens(e, linear[i], linear_share) for i, e in encoded.items()}
@@ -680,13 +655,7 @@ def tune_config(
                 }
             )
             technique[(b, namer)] = score_labels(gold, pred)["span_technique_f1"]
-    if steady_spans:
-        smooth = neighbourhood_means({k: v for k, v in technique.items()}, (label_shares, namer_shares))
-        span_share, namer_share = max(
-            technique, key=lambda k: (round(smooth[k], 9), technique[k], k[0], -k[1])
-        )
-    else:
-        span_share, namer_share = max(technique, key=lambda k: (technique[k], k[0], -k[1]))
+    span_share, namer_share = max(technique, key=lambda k: (technique[k], k[0], -k[1]))
 
     def with_fallback(fallback: bool) -> dict[str, Any]:
         spans = {}
@@ -732,21 +701,6 @@ def tune_config(
             else {}
         ),
     }
-
-
-def best_setting(
-    scores: dict[tuple[float, ...], float], grids: Sequence[Sequence[float]], steady: bool
-) -> tuple[float, ...]:
-    """The best-scoring grid point (the first on ties); with ``steady``, the best with its neighbours.
-
-    On a validation sixth of 59 articles neighbouring settings often score within a
-    rounding step of each other; the plateau's centre is the choice that a rebuild on
-    another CPU, whose scores differ in the last digits, makes again.
-    """
-    if not steady:
-        return max(scores, key=lambda k: scores[k])
-    smooth = neighbourhood_means(scores, grids)
-    return max(scores, key=lambda k: (round(smooth[k], 9), round(scores[k], 9)))
 
 
 def validation_split(ids: Sequence[str], share: float, seed: int) -> set[str]:
