@@ -7,7 +7,6 @@ it through the runtime's decoding. Linear models fitted on the 297 fitting artic
 
 ENCODER_DIR defaults to the shipped encoder, HALVINGS to 4 (each gives two tunings per mode)."""
 import os
-import pickle
 import sys
 import tempfile
 from pathlib import Path
@@ -15,28 +14,18 @@ from pathlib import Path
 import numpy as np
 
 from spinlens.core.settings import TECHNIQUES
-from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.evaluate.semeval2023 import Semeval2023Labels, score_labels, technique_labels
 from spinlens.models.technique_encoder import CONFIG_FILE, MODEL_FILE, EncoderWithLinear, TechniqueEncoder
-from spinlens.train.semeval2023 import fit_models
-from spinlens.train.technique_encoder import FineTuneSettings, tune_config, validation_split
+from spinlens.train.technique_encoder import FineTuneSettings, tune_config
+from technique_validation_sixth import validation_sixth
 
 # STEADY_SPANS=1: the span thresholds and the span labeller's shares are chosen steadily too.
 SPANS = os.environ.get("STEADY_SPANS") == "1"
 folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("spinlens/models/techniques_encoder")
 halvings = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-data = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3" / "en"
-cache = Path(os.environ.get("LINEAR_CACHE", "/tmp/spinlens-linear-fitting.pkl"))
 settings = FineTuneSettings()
-articles = [a for a in load_dataset(data).articles if a.has_techniques]
-held = validation_split([a.id for a in articles], settings.validation_share, 13)
-fitting = [a for a in articles if a.id not in held]
-validation = sorted((a for a in articles if a.id in held), key=lambda a: a.id)
-if cache.is_file():
-    linear_models = pickle.loads(cache.read_bytes())
-else:
-    linear_models = fit_models(fitting, seed=13)
-    cache.write_bytes(pickle.dumps(linear_models))
+_, validation, linear_models = validation_sixth()
+validation = sorted(validation, key=lambda a: a.id)
 linear = {a.id: linear_models.predict_techniques(a.text) for a in validation}
 labels = list(TECHNIQUES)
 encoder = TechniqueEncoder(folder)

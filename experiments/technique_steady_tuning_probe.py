@@ -9,16 +9,14 @@ With --out, each encoder's model.onnx is copied into DIR/<n>-<mode>/techniques_e
 in that mode, beside the other shipped models, so `compare_rebuilt_findings.py` can read them."""
 import json
 import os
-import pickle
 import shutil
 import sys
 from pathlib import Path
 
-from spinlens.datasets.semeval2023 import load_dataset
 from spinlens.models.technique_encoder import TechniqueEncoder
 from spinlens.core.settings import TECHNIQUES
-from spinlens.train.semeval2023 import fit_models
-from spinlens.train.technique_encoder import CONFIG_FILE, MODEL_FILE, FineTuneSettings, tune_config, validation_split
+from spinlens.train.technique_encoder import CONFIG_FILE, MODEL_FILE, FineTuneSettings, tune_config
+from technique_validation_sixth import validation_sixth
 
 # STEADY_SPANS=1: the span thresholds and the span labeller's shares are chosen steadily too.
 SPANS = os.environ.get("STEADY_SPANS") == "1"
@@ -28,20 +26,9 @@ if "--out" in args:
     at = args.index("--out")
     out = Path(args[at + 1])
     del args[at : at + 2]
-data = Path(os.environ.get("SPINLENS_DATA", "../shared/data")) / "semeval2023-task3" / "en"
 settings = FineTuneSettings()
-articles = [a for a in load_dataset(data).articles if a.has_techniques]
-held = validation_split([a.id for a in articles], settings.validation_share, 13)
-fitting = [a for a in articles if a.id not in held]
-validation = [a for a in articles if a.id in held]
+fitting, validation, linear_models = validation_sixth()
 print(f"{len(fitting)} fitting articles, {len(validation)} validation articles", flush=True)
-# The same fit as technique_steady_tuning_halves.py's, kept in one file for both.
-cache = Path(os.environ.get("LINEAR_CACHE", "/tmp/spinlens-linear-fitting.pkl"))
-if cache.is_file():
-    linear_models = pickle.loads(cache.read_bytes())
-else:
-    linear_models = fit_models(fitting, seed=13)
-    cache.write_bytes(pickle.dumps(linear_models))
 linear = {a.id: linear_models.predict_techniques(a.text) for a in validation}
 labels = list(TECHNIQUES)
 
