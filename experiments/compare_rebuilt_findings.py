@@ -23,7 +23,6 @@ def spans(models):
 shipped, rebuilt = spans(Path(sys.argv[4]) if len(sys.argv) > 4 else None), spans(Path(sys.argv[1]))
 same = sum(len(a & b) for a, b in zip(shipped, rebuilt))
 ns, nr = sum(map(len, shipped)), sum(map(len, rebuilt))
-labels_s = {l for s in shipped for (l, *_ ) in s}
 print(f"{len(articles)} articles: shipped {ns} technique findings, rebuilt {nr}, identical {same}; "
       f"only shipped {ns - same}, only rebuilt {nr - same}; articles with any difference "
       f"{sum(a != b for a, b in zip(shipped, rebuilt))}")

@@ -6,6 +6,7 @@ it through the runtime's decoding. Linear models fitted on the 297 fitting artic
     python experiments/technique_steady_tuning_halves.py [ENCODER_DIR] [HALVINGS]
 
 ENCODER_DIR defaults to the shipped encoder, HALVINGS to 4 (each gives two tunings per mode)."""
+import json
 import os
 import sys
 import tempfile
@@ -56,11 +57,10 @@ for r in range(halvings):
         )
         for mode in results:
             config, _ = tune_config(cached, halves[tune_on], labels, settings.max_tokens, linear, linear_models,
-                                    steady=mode == "steady",
-                                    steady_spans=mode == "steady" and SPANS)
+                                    steady=mode == "steady", steady_spans=mode == "steady" and SPANS)
             with tempfile.TemporaryDirectory() as tmp:
                 (Path(tmp) / MODEL_FILE).symlink_to((folder / MODEL_FILE).resolve())
-                (Path(tmp) / CONFIG_FILE).write_text(__import__("json").dumps(config.to_dict()), encoding="utf-8")
+                (Path(tmp) / CONFIG_FILE).write_text(json.dumps(config.to_dict()), encoding="utf-8")
                 model = EncoderWithLinear(TechniqueEncoder(Path(tmp)), linear_models)
                 scores = score_labels(gold, technique_labels(model, {a.id: a.text for a in halves[score_on]}))
             figures = (scores["paragraph_micro_f1"], scores["span_any_f1"], scores["span_technique_f1"])

@@ -37,8 +37,7 @@ for n, folder in enumerate(args):
     encoder = TechniqueEncoder(Path(folder))
     for mode in configs:
         config, metrics = tune_config(encoder, validation, labels, settings.max_tokens, linear, linear_models,
-                                      steady=mode == "steady",
-                                    steady_spans=mode == "steady" and SPANS)
+                                      steady=mode == "steady", steady_spans=mode == "steady" and SPANS)
         c = config.to_dict()
         configs[mode].append(c)
         print(f"{folder} [{mode}]: weight {c['paragraph_weight']} share {c['encoder_share']} spans "
