@@ -7,7 +7,7 @@ described by the mean (and max) of those vectors over its first 32 paragraphs. O
 folds, seed 13): ROC AUC of "no narrative" from a regression on them alone, from the shipped mixed "Other"
 probability alone, and from both. The frozen MiniLM paragraph mean is given the same treatment for reference.
 
-    python experiments/narrative_encoder_states_signal.py            (about 5 min)
+    python experiments/narrative_encoder_states_signal.py            (about 4 min; needs the training extra for onnx)
 """
 
 import os

@@ -8,7 +8,7 @@ measured figure without making any answer more right; the annotators never give 
 whose "Other" probability lies within BAND of the tuned threshold get "Other" added to the narratives (and to the
 sub-narratives) the model would give if "Other" were not an option.
 
-    python experiments/narrative_hedged_other_probe.py 0.05 0.1 0.15        (about 2 min)
+    python experiments/narrative_hedged_other_probe.py 0.05 0.1 0.15 0.2        (about 6 min)
 """
 
 import os

@@ -9,7 +9,7 @@ training articles only) how often annotators marked that term; a gradient-booste
 occurrence a probability, a paragraph's score is its best occurrence's, and the paragraph threshold is chosen
 on inner out-of-fold scores of the training articles. Cross-validated on the evaluation's folds (seed 13).
 
-    python experiments/technique_repetition_probe.py            (a few minutes)
+    python experiments/technique_repetition_probe.py            (about 7 min)
 """
 
 import math
