@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 import onnx
 import onnxruntime as ort
-from narrative_label_closeness_probe import DATA, held_out_folds
+from narrative_label_closeness_probe import DATA, held_out_folds, logit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import spinlens.train.semeval2025 as training
 from spinlens.datasets.semeval2025 import load_semeval2025
 from spinlens.models.semeval2025 import OTHER
 from spinlens.models.technique_encoder import DEFAULT_DIR, batch_arrays, paragraph_chunks, tokenizer
@@ -64,11 +63,6 @@ def article_states(texts: list[str]) -> np.ndarray:
     return out
 
 
-def logit(p):
-    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 data = load_semeval2025(DATA)
 docs = [d for d in data.documents if d.narratives or d.mentions]
 seed = int(os.environ.get("SEED", "13"))
@@ -78,14 +72,11 @@ states = article_states([d.text for d in labelled])
 minilm = embed_paragraphs_cached([d.text for d in labelled]).first(PARAGRAPHS).pooled()
 y_all = np.array([set(d.narratives) == {OTHER} for d in labelled])
 
-assignment = training.document_folds([training.document_stratum(d) for d in docs], 5, seed)
-fold_of = {d.id: f for d, f in zip(docs, assignment)}
-fold = np.array([fold_of[d.id] for d in labelled])
-
-p_other = np.zeros(len(labelled))
-for test, model, scores, thresholds in held_out_folds(data, docs, seed):
+# Every labelled article is held out in exactly one fold: the folds of the regressions below are those.
+fold, p_other = np.zeros(len(labelled), dtype=int), np.zeros(len(labelled))
+for k, (test, _, scores, _) in enumerate(held_out_folds(data, docs, seed)):
     for d, p in zip(test, scores.other):
-        p_other[index[d.id]] = p
+        fold[index[d.id]], p_other[index[d.id]] = k, p
 
 
 def out_of_fold(X: np.ndarray, C: float) -> np.ndarray:

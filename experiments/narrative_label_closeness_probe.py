@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 import spinlens.models.semeval2025 as models
 import spinlens.nlp.embed as embedding
 import spinlens.train.embedding_cache as embedding_cache
@@ -48,6 +50,12 @@ if "SHARES" in os.environ:
 models.NARRATIVE_EMBEDDED_C = float(os.environ.get("EMBEDDED_C", models.NARRATIVE_EMBEDDED_C))
 if "SUB_GRID" in os.environ:  # the sub-narrative thresholds the inner-fold tuning may choose from
     models.THRESHOLD_GRID["sub"] = tuple(float(x) for x in os.environ["SUB_GRID"].split(","))
+
+
+def logit(p):
+    """Log-odds of probabilities, clipped away from 0 and 1."""
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
 def held_out_folds(data, docs, seed: int):

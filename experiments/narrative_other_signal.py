@@ -11,7 +11,7 @@ each. No model is built: if the extra scores added nothing here, no decision rul
 import os
 
 import numpy as np
-from narrative_label_closeness_probe import DATA, held_out_folds
+from narrative_label_closeness_probe import DATA, held_out_folds, logit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -36,11 +36,6 @@ for test, model, scores, thresholds in held_out_folds(data, docs, seed):
 y, called = np.array(gold), np.array(called_other)
 print(f"{len(y)} articles, {y.sum()} without a narrative; called 'Other' wrongly {(called & ~y).sum()}, "
       f"narratives given to an 'Other' article {(~called & y).sum()}")
-
-
-def logit(p):
-    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
 
 
 ranked = np.sort(np.array(narratives), axis=1)

@@ -7,9 +7,9 @@ words seen in training. The default profile already runs the fine-tuned techniqu
 piece probabilities would come free at analysis time. Each mention's features also name every technique whose
 strongest word piece reaches 0.3 (`lo`) and 0.6 (`hi`) in the mention itself (`tm=`), in six words either side
 (`tw=`) and in its sentence (`ts=`); the rest of `spinlens evaluate semeval2025` as shipped, both role heads
-reading them.
+reading them (`VARIANT=shipped` runs the recipe as shipped, through the same script).
 
-    python experiments/role_technique_context_probe.py        (about 7 min)
+    python experiments/role_technique_context_probe.py        (about 10 min)
 """
 
 import hashlib
@@ -50,8 +50,8 @@ def token_table(text: str):
     return _cache[key]
 
 
-def technique_features(text: str, start: int, end: int, prefix: str) -> list[str]:
-    starts, ends, probs, labels = token_table(text)
+def technique_features(table, start: int, end: int, prefix: str) -> list[str]:
+    starts, ends, probs, labels = table
     inside = (starts < end) & (ends > start)
     if not inside.any():
         return []
@@ -63,15 +63,15 @@ def technique_features(text: str, start: int, end: int, prefix: str) -> list[str
 def with_techniques(doc, start, end, mates=(), domain=None):
     feats = mention_features(doc, start, end, mates, domain)
     span = mention_span(doc, start, end)
-    text = doc.text
+    table = token_table(doc.text)  # spaCy rebuilds doc.text on each access: once per mention
     sentence = span.sent
     left = doc[max(sentence.start, span.start - WINDOW) : span.start]
     right = doc[span.end : min(sentence.end, span.end + WINDOW)]
-    feats += technique_features(text, span.start_char, span.end_char, "tm")
+    feats += technique_features(table, span.start_char, span.end_char, "tm")
     for part in (left, right):
         if len(part):
-            feats += technique_features(text, part.start_char, part.end_char, "tw")
-    feats += technique_features(text, sentence.start_char, sentence.end_char, "ts")
+            feats += technique_features(table, part.start_char, part.end_char, "tw")
+    feats += technique_features(table, sentence.start_char, sentence.end_char, "ts")
     return feats
 
 

@@ -64,18 +64,20 @@ def main() -> None:
         cands, counts, n_words = candidates(art.text)
         df.update(set(counts))
         gold = [(s.start, s.end) for s in art.spans if s.technique == TECHNIQUE]
+        marked = [any(a < e and s < b for s, e in gold) for _, a, b, _ in cands]  # overlaps a gold span
         lines = art.text.split("\n")
-        prepared.append((art, cands, counts, n_words, gold, lines))
+        prepared.append((art, cands, counts, n_words, marked, lines))
     n_articles = len(articles)
 
     def rows(item, term_prior):
-        art, cands, counts, n_words, gold, lines = item
+        art, cands, counts, n_words, marked_here, lines = item
+        title = lines[0].lower()
         seen: Counter = Counter()
         lines_of = defaultdict(set)
         for term, _, _, line in cands:
             lines_of[term].add(line)
         X, y, where = [], [], []
-        for term, a, b, line in cands:
+        for (term, a, b, line), is_marked in zip(cands, marked_here):
             seen[term] += 1
             words = term.split()
             surface = art.text[a:b]
@@ -84,21 +86,21 @@ def main() -> None:
                 len(words), math.log(counts[term]), seen[term] - 1, float(seen[term] == 1),
                 len(lines_of[term]), math.log(df[term] + 1) - math.log(n_articles),
                 max(abs(lexicon.get(w, 0.0)) for w in words), float(surface[:1].isupper()),
-                float(term in art.text.split("\n", 1)[0].lower()), len(surface),
+                float(term in title), len(surface),
                 line / max(len(lines), 1), math.log(n_words + 1),
                 (marked + 0.1) / (total + 1.0), math.log(total + 1),
                 float(any(w in STOPWORDS for w in words)),
             ])
-            y.append(any(a < e and s < b for s, e in gold))
+            y.append(is_marked)
             where.append(line)
         return X, y, where
 
     def term_prior_of(items):
         prior: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for art, cands, _, _, gold, _ in items:
-            for term, a, b, _ in cands:
+        for _, cands, _, _, marked, _ in items:
+            for (term, _, _, _), is_marked in zip(cands, marked):
                 prior[term][1] += 1
-                prior[term][0] += any(a < e and s < b for s, e in gold)
+                prior[term][0] += is_marked
         return {k: tuple(v) for k, v in prior.items()}
 
     def paragraph_scores(train_items, test_items):
